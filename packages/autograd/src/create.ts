@@ -1,0 +1,132 @@
+import { ValueError, formatShape } from './errors.ts';
+import { checkShape, sizeOf } from './shape.ts';
+import { Tensor, arrayFor, describeValue } from './tensor.ts';
+import type { DType } from './tensor.ts';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  name?: string;
+  /** With flat data (a typed array or flat number array): the shape to read it as. */
+  shape?: readonly number[];
+}
+
+type Nested = number | readonly Nested[];
+
+function checkDType(fn: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new ValueError(fn, `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
+  }
+  return dtype;
+}
+
+function inferShape(data: Nested): number[] {
+  const shape: number[] = [];
+  let level: Nested = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = level[0]!;
+  }
+  return shape;
+}
+
+function fill(fn: string, data: Nested, shape: number[], out: Float64Array | Float32Array): void {
+  let k = 0;
+  const walk = (v: Nested, axis: number, path: number[]): void => {
+    if (axis === shape.length) {
+      if (typeof v !== 'number') {
+        throw new ValueError(fn, `element at [${path.join(', ')}] is ${describeValue(v)}; expected a number (data must be a regular nested array of numbers)`);
+      }
+      out[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[axis]) {
+      throw new ValueError(
+        fn,
+        `ragged data: the entry at [${path.join(', ')}] is ${Array.isArray(v) ? `an array of length ${v.length}` : describeValue(v)}, ` +
+          `but its first sibling implies length ${shape[axis]} (shape ${formatShape(shape)})`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i]!, axis + 1, [...path, i]);
+  };
+  walk(data, 0, []);
+}
+
+/**
+ * A tensor from a number, nested arrays or a typed array (copied: the user's data is never
+ * aliased). dtype defaults to float64, or float32 for a Float32Array.
+ */
+export function tensor(data: Nested | ArrayLike<number>, options: TensorOptions = {}): Tensor {
+  const fn = 'tensor';
+  const isTyped = ArrayBuffer.isView(data);
+  const dtype = checkDType(fn, options.dtype ?? (data instanceof Float32Array ? 'float32' : 'float64'));
+  let t: Tensor;
+  if (isTyped || options.shape !== undefined) {
+    const flat = data as ArrayLike<number>;
+    if (!isTyped && !Array.isArray(flat)) throw new ValueError(fn, `with { shape } the data must be flat; got ${describeValue(data)}`);
+    const shape = options.shape === undefined ? [flat.length] : checkShape(fn, options.shape);
+    if (sizeOf(shape) !== flat.length) {
+      throw new ValueError(fn, `${flat.length} values cannot fill shape ${formatShape(shape)}; expected ${sizeOf(shape)} values`);
+    }
+    const out = arrayFor(dtype, flat.length);
+    for (let i = 0; i < flat.length; i++) {
+      const v = flat[i];
+      if (typeof v !== 'number') throw new ValueError(fn, `element ${i} is ${describeValue(v)}; expected a number`);
+      out[i] = v;
+    }
+    t = new Tensor(out, shape, dtype);
+  } else if (typeof data === 'number' || Array.isArray(data)) {
+    const shape = inferShape(data as Nested);
+    const out = arrayFor(dtype, sizeOf(shape));
+    fill(fn, data as Nested, shape, out);
+    t = new Tensor(out, shape, dtype);
+  } else {
+    throw new ValueError(fn, `cannot make a tensor from ${describeValue(data)}; expected a number, nested arrays of numbers or a typed array`);
+  }
+  if (options.requiresGrad) t.requiresGrad = true;
+  if (options.name !== undefined) t.name = options.name;
+  return t;
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, dtype: DType = 'float64'): Tensor {
+  const s = checkShape('full', shape);
+  const d = arrayFor(checkDType('full', dtype), sizeOf(s));
+  if (value !== 0) d.fill(value);
+  return new Tensor(d, s, dtype);
+}
+
+export function zeros(shape: readonly number[], dtype: DType = 'float64'): Tensor {
+  return full(shape, 0, dtype);
+}
+
+export function ones(shape: readonly number[], dtype: DType = 'float64'): Tensor {
+  return full(shape, 1, dtype);
+}
+
+export function zerosLike(x: Tensor): Tensor {
+  return full(x.shape, 0, x.dtype);
+}
+
+export function onesLike(x: Tensor): Tensor {
+  return full(x.shape, 1, x.dtype);
+}
+
+/** [start, start+step, ...) below `stop`, like NumPy's arange. */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be a non-zero finite number, got ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const d = arrayFor(dtype, n);
+  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  return new Tensor(d, [n], dtype);
+}
+
+/** The n×n identity. */
+export function eye(n: number, dtype: DType = 'float64'): Tensor {
+  checkShape('eye', [n], 'size');
+  const d = arrayFor(dtype, n * n);
+  for (let i = 0; i < n; i++) d[i * n + i] = 1;
+  return new Tensor(d, [n, n], dtype);
+}

@@ -1,0 +1,10 @@
+export { Tensor } from './tensor.ts';
+export type { DType, TypedArray, TensorLike, Axis } from './tensor.ts';
+export { tensor, zeros, ones, full, zerosLike, onesLike, arange, eye } from './create.ts';
+export type { TensorOptions } from './create.ts';
+export { Scalar, scalar } from './scalar.ts';
+export type { ScalarLike } from './scalar.ts';
+export { Node, noGrad, enableGrad, isGradEnabled, detectAnomaly, isAnomalyEnabled, record, runBackward, topologicalOrder } from './tape.ts';
+export type { Pullback, BackwardOptions } from './tape.ts';
+export * from './ops/index.ts';
+export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyError, formatShape } from './errors.ts';

@@ -1,0 +1,137 @@
+// Plain loops over typed arrays. No tape here: ops call these for their forward values.
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from './shape.ts';
+import type { Shape } from './shape.ts';
+import { Tensor, arrayFor } from './tensor.ts';
+import type { DType, TypedArray } from './tensor.ts';
+
+export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
+  const src = x.data;
+  const out = arrayFor(x.dtype, src.length);
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  return new Tensor(out, x.shape, x.dtype);
+}
+
+/**
+ * Walk the multi-indices of `shape` in row-major order, calling `inner(offsets, n, strides)` once
+ * per innermost row with each operand's starting offset; the innermost loop is the caller's.
+ */
+export function forEachRow(shape: Shape, strides: readonly (readonly number[])[], inner: (offsets: number[], n: number) => void): void {
+  const rank = shape.length;
+  const total = sizeOf(shape);
+  if (total === 0) return;
+  if (rank === 0) {
+    inner(strides.map(() => 0), 1);
+    return;
+  }
+  const n = shape[rank - 1]!;
+  const rows = total / n;
+  const idx = new Array<number>(rank).fill(0);
+  const offsets = strides.map(() => 0);
+  for (let r = 0; r < rows; r++) {
+    inner(offsets, n);
+    for (let ax = rank - 2; ax >= 0; ax--) {
+      idx[ax]!++;
+      for (let k = 0; k < strides.length; k++) offsets[k]! += strides[k]![ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      for (let k = 0; k < strides.length; k++) offsets[k]! -= strides[k]![ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+}
+
+/** Elementwise f(a, b) with NumPy broadcasting. */
+export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number, dtype: DType = a.dtype): Tensor {
+  const A = a.data;
+  const B = b.data;
+  if (sameShape(a.shape, b.shape)) {
+    const out = arrayFor(dtype, A.length);
+    for (let i = 0; i < A.length; i++) out[i] = f(A[i]!, B[i]!);
+    return new Tensor(out, a.shape, dtype);
+  }
+  const shape = broadcastShapes(fn, a.shape, b.shape);
+  const out = arrayFor(dtype, sizeOf(shape));
+  if (b.size === 1) {
+    const y = B[0]!;
+    for (let i = 0; i < out.length; i++) out[i] = f(A[i]!, y);
+    return new Tensor(out, shape, dtype);
+  }
+  if (a.size === 1) {
+    const x = A[0]!;
+    for (let i = 0; i < out.length; i++) out[i] = f(x, B[i]!);
+    return new Tensor(out, shape, dtype);
+  }
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const rank = shape.length;
+  const ia = sa[rank - 1]!;
+  const ib = sb[rank - 1]!;
+  let k = 0;
+  forEachRow(shape, [sa, sb], (off, n) => {
+    let pa = off[0]!;
+    let pb = off[1]!;
+    for (let j = 0; j < n; j++, pa += ia, pb += ib) out[k++] = f(A[pa]!, B[pb]!);
+  });
+  return new Tensor(out, shape, dtype);
+}
+
+/** Copy `src` read with `srcStrides` (any strides, e.g. permuted or broadcast) into a new contiguous array. */
+export function gatherStrided(src: TypedArray, shape: Shape, srcStrides: readonly number[], offset: number, dtype: DType): TypedArray {
+  const out = arrayFor(dtype, sizeOf(shape));
+  const rank = shape.length;
+  const inner = rank === 0 ? 1 : srcStrides[rank - 1]!;
+  let k = 0;
+  forEachRow(shape, [srcStrides], (off, n) => {
+    let p = off[0]! + offset;
+    for (let j = 0; j < n; j++, p += inner) out[k++] = src[p]!;
+  });
+  return out;
+}
+
+/** Sum over `axes` (sorted, non-negative); the result keeps size-1 axes in their place. */
+export function reduceSum(x: Tensor, axes: readonly number[]): { data: TypedArray; keptShape: number[] } {
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = arrayFor(x.dtype, sizeOf(keptShape));
+  const src = x.data;
+  if (out.length === 1) {
+    let s = 0;
+    for (let i = 0; i < src.length; i++) s += src[i]!;
+    out[0] = s;
+    return { data: out, keptShape };
+  }
+  const os = stridesOf(keptShape).map((s, i) => (axes.includes(i) ? 0 : s));
+  const rank = x.shape.length;
+  const io = os[rank - 1]!;
+  let k = 0;
+  forEachRow(x.shape, [os], (off, n) => {
+    let p = off[0]!;
+    if (io === 0) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += src[k++]!;
+      out[p] = out[p]! + s;
+    } else {
+      for (let j = 0; j < n; j++, p += io) out[p] = out[p]! + src[k++]!;
+    }
+  });
+  return { data: out, keptShape };
+}
+
+/** Max over `axes`, kept shape as in reduceSum. NaN propagates (like NumPy's max). */
+export function reduceMax(x: Tensor, axes: readonly number[], sign = 1): { data: TypedArray; keptShape: number[] } {
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = arrayFor(x.dtype, sizeOf(keptShape)).fill(-Infinity * sign);
+  const src = x.data;
+  const os = stridesOf(keptShape).map((s, i) => (axes.includes(i) ? 0 : s));
+  const rank = x.shape.length;
+  const io = rank === 0 ? 0 : os[rank - 1]!;
+  let k = 0;
+  forEachRow(x.shape, [os], (off, n) => {
+    let p = off[0]!;
+    for (let j = 0; j < n; j++, p += io) {
+      const v = src[k++]!;
+      const cur = out[p]!;
+      if (v * sign > cur * sign || Number.isNaN(v)) out[p] = v;
+      else if (Number.isNaN(cur)) out[p] = cur;
+    }
+  });
+  return { data: out, keptShape };
+}

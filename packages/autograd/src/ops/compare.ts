@@ -1,0 +1,119 @@
+import { ValueError, formatShape } from '../errors.ts';
+import { mapBinary, mapUnary } from '../kernels.ts';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.ts';
+import { record } from '../tape.ts';
+import { Tensor, arrayFor, lift, lift2 } from '../tensor.ts';
+import type { DType, TensorLike } from '../tensor.ts';
+import { forEachRow } from '../kernels.ts';
+import { mul } from './arith.ts';
+
+// Comparisons return 0/1 tensors of the operands' dtype and are constants: not recorded.
+
+/** 1 where a = b, else 0 (not differentiable). */
+export function equal(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('equal', a, b);
+  return mapBinary('equal', x, y, (p, q) => (p === q ? 1 : 0));
+}
+/** 1 where a ≠ b, else 0 (not differentiable). */
+export function notEqual(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('notEqual', a, b);
+  return mapBinary('notEqual', x, y, (p, q) => (p !== q ? 1 : 0));
+}
+/** 1 where a > b, else 0 (not differentiable). */
+export function greater(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('greater', a, b);
+  return mapBinary('greater', x, y, (p, q) => (p > q ? 1 : 0));
+}
+/** 1 where a ≥ b, else 0 (not differentiable). */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('greaterEqual', a, b);
+  return mapBinary('greaterEqual', x, y, (p, q) => (p >= q ? 1 : 0));
+}
+/** 1 where a < b, else 0 (not differentiable). */
+export function less(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('less', a, b);
+  return mapBinary('less', x, y, (p, q) => (p < q ? 1 : 0));
+}
+/** 1 where a ≤ b, else 0 (not differentiable). */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('lessEqual', a, b);
+  return mapBinary('lessEqual', x, y, (p, q) => (p <= q ? 1 : 0));
+}
+/** −1, 0 or 1 by the sign of x (not differentiable). */
+export function sign(x: Tensor): Tensor {
+  return mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
+}
+
+/** Elementwise max(a, b). */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('maximum', a, b);
+  const out = mapBinary('maximum', x, y, (p, q) => (p > q || Number.isNaN(p) ? p : q));
+  // z = max(x, y)  =>  dx = dz [x > y], dy = dz [y > x], split in half at ties (as JAX and PyTorch)
+  return record('maximum', [x, y], out, (dz: Tensor, needs) => [
+    needs[0] ? mul(dz, mapBinary('maximum', x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0))) : null,
+    needs[1] ? mul(dz, mapBinary('maximum', x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0))) : null,
+  ]);
+}
+
+/** Elementwise min(a, b). */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2('minimum', a, b);
+  const out = mapBinary('minimum', x, y, (p, q) => (p < q || Number.isNaN(p) ? p : q));
+  // z = min(x, y)  =>  dx = dz [x < y], dy = dz [y < x], split in half at ties
+  return record('minimum', [x, y], out, (dz: Tensor, needs) => [
+    needs[0] ? mul(dz, mapBinary('minimum', x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0))) : null,
+    needs[1] ? mul(dz, mapBinary('minimum', x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0))) : null,
+  ]);
+}
+
+/**
+ * cond ? a : b elementwise, all three broadcast together. `cond` is a constant mask (non-zero is
+ * true). Note the classic leak: where(x > 0, sqrt(x), 0) still has a NaN/Inf cotangent inside
+ * sqrt's pullback at x = 0 multiplied by a zero; anomaly mode reports it.
+ */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new ValueError('where', `cond must be a Tensor mask, got ${typeof cond}`);
+  const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : cond.dtype;
+  const [x, y] = lift2('where', lift('where', a, dtype), lift('where', b, dtype));
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
+  const out = arrayFor(x.dtype, sizeOf(shape));
+  const C = cond.data;
+  const X = x.data;
+  const Y = y.data;
+  const strides = [broadcastStrides(cond.shape, shape), broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape)];
+  const last = shape.length - 1;
+  const inc = strides.map((s) => (last >= 0 ? s[last]! : 0));
+  let k = 0;
+  forEachRow(shape, strides, (off, n) => {
+    let pc = off[0]!;
+    let px = off[1]!;
+    let py = off[2]!;
+    for (let j = 0; j < n; j++, pc += inc[0]!, px += inc[1]!, py += inc[2]!) out[k++] = C[pc] !== 0 ? X[px]! : Y[py]!;
+  });
+  const result = new Tensor(out, shape, x.dtype);
+  // z = cond ? x : y  =>  dx = cond ? dz : 0, dy = cond ? 0 : dz
+  return record('where', [x, y], result, (dz: Tensor, needs) => [
+    needs[0] ? where(cond, dz, 0) : null,
+    needs[1] ? where(cond, 0, dz) : null,
+  ]);
+}
+
+/**
+ * One-hot rows: `indices` (integers in [0, depth)) of shape S give a 0/1 tensor of shape [...S, depth].
+ * Not differentiable.
+ */
+export function oneHot(indices: Tensor | readonly number[], depth: number, dtype: DType = 'float64'): Tensor {
+  const fn = 'oneHot';
+  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(fn, `depth must be a positive integer, got ${depth}`);
+  const idx = indices instanceof Tensor ? indices.data : indices;
+  const shape = indices instanceof Tensor ? indices.shape : [indices.length];
+  const out = arrayFor(dtype, idx.length * depth);
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= depth) {
+      throw new ValueError(fn, `index ${v} at position ${i} is not an integer in [0, ${depth - 1}] (indices of shape ${formatShape(shape)}, depth ${depth})`);
+    }
+    out[i * depth + v] = 1;
+  }
+  return new Tensor(out, [...shape, depth], dtype);
+}

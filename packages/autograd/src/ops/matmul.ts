@@ -1,0 +1,144 @@
+import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
+import { record } from '../tape.ts';
+import { Tensor, arrayFor, commonDType } from '../tensor.ts';
+import type { TypedArray } from '../tensor.ts';
+import { forEachRow } from '../kernels.ts';
+import { reshape } from './shape.ts';
+
+export interface MatmulOptions {
+  /** Use Aᵀ (the last two axes swapped) without materialising the transpose. */
+  transposeA?: boolean;
+  /** Use Bᵀ (the last two axes swapped) without materialising the transpose. */
+  transposeB?: boolean;
+}
+
+/** C (m×n) += op(A) op(B) for one matrix pair stored row-major at the given offsets. */
+function kernel(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+  if (!ta && !tb) {
+    // i-p-j order: the inner loop runs along contiguous rows of B and C.
+    for (let i = 0; i < m; i++) {
+      const ci = co + i * n;
+      for (let p = 0; p < k; p++) {
+        const a = A[ao + i * k + p]!;
+        if (a === 0) continue;
+        const bp = bo + p * n;
+        for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
+      }
+    }
+  } else if (!ta && tb) {
+    // B is stored n×k: each entry is a dot product of two contiguous rows.
+    for (let i = 0; i < m; i++) {
+      const ai = ao + i * k;
+      for (let j = 0; j < n; j++) {
+        const bj = bo + j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[ai + p]! * B[bj + p]!;
+        C[co + i * n + j] = s;
+      }
+    }
+  } else if (ta && !tb) {
+    // A is stored k×m: accumulate outer products of row p of A and row p of B.
+    for (let p = 0; p < k; p++) {
+      const ap = ao + p * m;
+      const bp = bo + p * n;
+      for (let i = 0; i < m; i++) {
+        const a = A[ap + i]!;
+        if (a === 0) continue;
+        const ci = co + i * n;
+        for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
+      }
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[ao + p * m + i]! * B[bo + j * k + p]!;
+        C[co + i * n + j] = s;
+      }
+    }
+  }
+}
+
+function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
+  const fn = 'matmul';
+  commonDType(fn, a, b);
+  const [ar, ac] = a.shape.slice(-2) as [number, number];
+  const [br, bc] = b.shape.slice(-2) as [number, number];
+  const m = ta ? ac : ar;
+  const k = ta ? ar : ac;
+  const kb = tb ? bc : br;
+  const n = tb ? br : bc;
+  if (k !== kb) {
+    throw new ShapeError(
+      fn,
+      `inner dimensions differ: ${ta ? 'Aᵀ' : 'A'} is ${m}×${k} (A has shape ${formatShape(a.shape)}) and ${tb ? 'Bᵀ' : 'B'} is ${kb}×${n} (B has shape ${formatShape(b.shape)}); ` +
+        `the columns of the first must equal the rows of the second`,
+    );
+  }
+  const batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const shape = [...batch, m, n];
+  const out = arrayFor(a.dtype, sizeOf(shape));
+  const sa = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * ar * ac);
+  const sb = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * br * bc);
+  if (batch.length === 0) {
+    kernel(a.data, 0, b.data, 0, out, 0, m, k, n, ta, tb);
+  } else {
+    const cs = stridesOf(batch).map((s) => s * m * n);
+    // Walk the batch with the innermost batch axis in the inner loop.
+    const last = batch.length - 1;
+    forEachRow(batch, [sa, sb, cs], (off, count) => {
+      for (let r = 0; r < count; r++) {
+        kernel(a.data, off[0]! + r * sa[last]!, b.data, off[1]! + r * sb[last]!, out, off[2]! + r * cs[last]!, m, k, n, ta, tb);
+      }
+    });
+  }
+  const result = new Tensor(out, shape, a.dtype);
+  // Y = op(A) op(B). Each case's cotangents are again products with transposition flags, so the
+  // backward pass never materialises a transpose:
+  //   Y = A B    =>  dA = dY Bᵀ,    dB = Aᵀ dY
+  //   Y = A Bᵀ   =>  dA = dY B,     dB = dYᵀ A
+  //   Y = Aᵀ B   =>  dA = B dYᵀ,    dB = A dY
+  //   Y = Aᵀ Bᵀ  =>  dA = Bᵀ dYᵀ,   dB = dYᵀ Aᵀ
+  // Batch axes that were broadcast are summed back by the backward pass.
+  return record('matmul', [a, b], result, (dy: Tensor, needs) => {
+    let da: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (!ta && !tb) {
+      if (needs[0]) da = matmulCore(dy, b, false, true);
+      if (needs[1]) db = matmulCore(a, dy, true, false);
+    } else if (!ta && tb) {
+      if (needs[0]) da = matmulCore(dy, b, false, false);
+      if (needs[1]) db = matmulCore(dy, a, true, false);
+    } else if (ta && !tb) {
+      if (needs[0]) da = matmulCore(b, dy, false, true);
+      if (needs[1]) db = matmulCore(a, dy, false, false);
+    } else {
+      if (needs[0]) da = matmulCore(b, dy, true, true);
+      if (needs[1]) db = matmulCore(dy, a, true, true);
+    }
+    return [da, db];
+  }, ta || tb ? { transposeA: ta, transposeB: tb } : undefined);
+}
+
+/**
+ * Matrix product with NumPy's rules: 2-D × 2-D, batched (leading axes broadcast), and 1-D
+ * operands treated as a row (first) or column (second) vector whose axis is then dropped.
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const fn = 'matmul';
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError(fn, `expected two tensors`);
+  if (a.rank === 0 || b.rank === 0) {
+    throw new ShapeError(fn, `operands must have at least one axis, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars`);
+  }
+  const ta = options.transposeA ?? false;
+  const tb = options.transposeB ?? false;
+  if (a.rank === 1 || b.rank === 1) {
+    const a2 = a.rank === 1 ? reshape(a, [1, a.shape[0]!]) : a;
+    const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
+    const y = matmulCore(a2, b2, ta && a.rank > 1, tb && b.rank > 1);
+    const shape = y.shape.filter((_, i) => !((a.rank === 1 && i === y.rank - 2) || (b.rank === 1 && i === y.rank - 1)));
+    return reshape(y, shape);
+  }
+  return matmulCore(a, b, ta, tb);
+}

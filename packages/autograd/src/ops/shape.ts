@@ -1,0 +1,285 @@
+import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { gatherStrided } from '../kernels.ts';
+import { broadcastStrides, broadcastsTo, checkShape, normalizeAxis, sameShape, sizeOf, stridesOf } from '../shape.ts';
+import { record } from '../tape.ts';
+import { Tensor, arrayFor, commonDType } from '../tensor.ts';
+import type { DType } from '../tensor.ts';
+
+/** The same values read in a new shape (one size may be −1: inferred). */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const fn = 'reshape';
+  if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array, got ${typeof shape}`);
+  const target = [...shape];
+  const free = target.indexOf(-1);
+  if (free !== target.lastIndexOf(-1)) throw new ValueError(fn, `shape ${formatShape(shape)} has more than one −1; at most one size can be inferred`);
+  if (free >= 0) {
+    const known = sizeOf(target.filter((_, i) => i !== free));
+    if (known === 0 || x.size % known !== 0) {
+      throw new ShapeError(fn, `cannot infer the −1 in ${formatShape(shape)} for ${x.size} elements (shape ${formatShape(x.shape)})`);
+    }
+    target[free] = x.size / known;
+  }
+  checkShape(fn, target);
+  if (sizeOf(target) !== x.size) {
+    throw new ShapeError(fn, `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements); the sizes must multiply to the same count`);
+  }
+  if (sameShape(target, x.shape)) return x;
+  const out = new Tensor(x.data, target, x.dtype);
+  // y = reshape(x)  =>  dx = reshape(dy, x.shape)
+  return record('reshape', [x], out, (dy: Tensor) => [reshape(dy, x.shape)], { shape: target });
+}
+
+/** Permute the axes (default: reverse them, the matrix transpose for 2-D). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const fn = 'transpose';
+  const p = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((a) => normalizeAxis(fn, a, x.rank));
+  if (p.length !== x.rank || new Set(p).size !== p.length) {
+    throw new ValueError(fn, `perm ${formatShape(perm ?? [])} is not a permutation of the ${x.rank} axes of a tensor of shape ${formatShape(x.shape)}`);
+  }
+  if (p.every((a, i) => a === i)) return x;
+  const shape = p.map((a) => x.shape[a]!);
+  const own = stridesOf(x.shape);
+  const data = gatherStrided(x.data, shape, p.map((a) => own[a]!), 0, x.dtype);
+  const inverse = new Array<number>(p.length);
+  p.forEach((a, i) => (inverse[a] = i));
+  // y = permute(x, p)  =>  dx = permute(dy, p⁻¹)
+  return record('transpose', [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [transpose(dy, inverse)], { perm: p });
+}
+
+/** Broadcast to `shape` (NumPy rules). */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const fn = 'broadcastTo';
+  const target = checkShape(fn, shape);
+  if (sameShape(target, x.shape)) return x;
+  if (!broadcastsTo(x.shape, target)) {
+    const off = target.length - x.rank;
+    const bad = x.shape.findIndex((d, i) => d !== 1 && d !== target[i + off]);
+    throw new ShapeError(
+      fn,
+      x.rank > target.length
+        ? `cannot broadcast shape ${formatShape(x.shape)} to the lower-rank ${formatShape(target)}`
+        : `cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}: axis ${bad} has size ${x.shape[bad]}, expected 1 or ${target[bad + off]}`,
+    );
+  }
+  const data = gatherStrided(x.data, target, broadcastStrides(x.shape, target), 0, x.dtype);
+  // y = broadcast(x)  =>  dx = dy, summed back to x's shape by the backward pass itself
+  return record('broadcastTo', [x], new Tensor(data, target, x.dtype), (dy: Tensor) => [dy], { shape: target });
+}
+
+function sliceBounds(fn: string, x: Tensor, begin: readonly number[], end?: readonly (number | undefined)[]): { start: number[]; stop: number[] } {
+  if (!Array.isArray(begin) || begin.length > x.rank) {
+    throw new ValueError(fn, `begin must list at most one start per axis (${x.rank} for shape ${formatShape(x.shape)}), got ${JSON.stringify(begin)}`);
+  }
+  const start: number[] = [];
+  const stop: number[] = [];
+  for (let i = 0; i < x.rank; i++) {
+    const n = x.shape[i]!;
+    const b = begin[i] ?? 0;
+    const e = end?.[i] ?? n;
+    if (!Number.isInteger(b) || !Number.isInteger(e)) throw new ValueError(fn, `bounds on axis ${i} must be integers, got begin ${b}, end ${e}`);
+    const s = b < 0 ? b + n : b;
+    const t = e < 0 ? e + n : e;
+    if (s < 0 || s > n || t < s || t > n) {
+      throw new ValueError(fn, `bounds [${b}, ${e}) on axis ${i} are out of range for size ${n}; expected 0 ≤ begin ≤ end ≤ ${n} (negatives count from the end)`);
+    }
+    start.push(s);
+    stop.push(t);
+  }
+  return { start, stop };
+}
+
+/**
+ * x[begin₀:end₀, begin₁:end₁, ...]: per-axis start (inclusive) and end (exclusive, default the
+ * size); negative values count from the end, as in Python.
+ */
+export function slice(x: Tensor, begin: readonly number[], end?: readonly (number | undefined)[]): Tensor {
+  const { start, stop } = sliceBounds('slice', x, begin, end);
+  const shape = start.map((s, i) => stop[i]! - s);
+  const own = stridesOf(x.shape);
+  const offset = start.reduce((acc, s, i) => acc + s * own[i]!, 0);
+  const data = gatherStrided(x.data, shape, own, offset, x.dtype);
+  const after = x.shape.map((n, i) => n - stop[i]!);
+  // y = x[s:t]  =>  dx = dy padded with zeros back to x's shape
+  return record('slice', [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [pad(dy, start, after)], { begin: start, end: stop });
+}
+
+/** Zero padding: `before[i]` zeros before and `after[i]` after along axis i. */
+export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
+  const fn = 'pad';
+  if (before.length !== x.rank || after.length !== x.rank) {
+    throw new ValueError(fn, `before and after need ${x.rank} entries for shape ${formatShape(x.shape)}, got ${before.length} and ${after.length}`);
+  }
+  checkShape(fn, before, 'before');
+  checkShape(fn, after, 'after');
+  const shape = x.shape.map((n, i) => n + before[i]! + after[i]!);
+  const out = arrayFor(x.dtype, sizeOf(shape));
+  const os = stridesOf(shape);
+  const offset = before.reduce((acc, b, i) => acc + b * os[i]!, 0);
+  scatterInto(out, x.data, x.shape, os, offset);
+  // y = pad(x)  =>  dx = the middle of dy
+  return record('pad', [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [slice(dy, before, x.shape.map((n, i) => before[i]! + n))], { before, after });
+}
+
+/** Write contiguous `src` of `shape` into `dst` at `offset` with `dstStrides`. */
+function scatterInto(dst: Float32Array | Float64Array, src: Float32Array | Float64Array, shape: readonly number[], dstStrides: readonly number[], offset: number): void {
+  const total = sizeOf(shape);
+  if (total === 0) return;
+  const rank = shape.length;
+  const idx = new Array<number>(rank).fill(0);
+  let p = offset;
+  for (let k = 0; k < total; k++) {
+    dst[p] = src[k]!;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      p += dstStrides[ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      p -= dstStrides[ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+}
+
+/** Join tensors along an existing axis; all other sizes must match. */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  const fn = 'concat';
+  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
+    throw new ValueError(fn, `expected a non-empty array of tensors`);
+  }
+  const first = tensors[0]!;
+  const ax = normalizeAxis(fn, axis, first.rank);
+  for (const [i, t] of tensors.entries()) {
+    commonDType(fn, first, t);
+    if (t.rank !== first.rank || t.shape.some((d, k) => k !== ax && d !== first.shape[k])) {
+      throw new ShapeError(fn, `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; all sizes except axis ${ax} must match`);
+    }
+  }
+  const sizes = tensors.map((t) => t.shape[ax]!);
+  const shape = [...first.shape];
+  shape[ax] = sizes.reduce((a, b) => a + b, 0);
+  const out = arrayFor(first.dtype, sizeOf(shape));
+  const os = stridesOf(shape);
+  let at = 0;
+  for (const t of tensors) {
+    scatterInto(out, t.data, t.shape, os, at * os[ax]!);
+    at += t.shape[ax]!;
+  }
+  // y = [x₀, x₁, ...] along axis  =>  dxᵢ = the slice of dy that xᵢ filled
+  return record('concat', tensors, new Tensor(out, shape, first.dtype), (dy: Tensor, needs) => {
+    let from = 0;
+    return tensors.map((t, i) => {
+      const begin = shape.map((_, k) => (k === ax ? from : 0));
+      const end = shape.map((n, k) => (k === ax ? from + sizes[i]! : n));
+      from += sizes[i]!;
+      return needs[i] ? slice(dy, begin, end) : null;
+    });
+  }, { axis: ax });
+}
+
+/** Join same-shaped tensors along a new axis (a composite of reshape and concat). */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  const fn = 'stack';
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(fn, `expected a non-empty array of tensors`);
+  const first = tensors[0]!;
+  const ax = normalizeAxis(fn, axis, first.rank + 1);
+  for (const [i, t] of tensors.entries()) {
+    if (!(t instanceof Tensor)) throw new ValueError(fn, `element ${i} is not a Tensor`);
+    if (!sameShape(t.shape, first.shape)) {
+      throw new ShapeError(fn, `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; stack needs equal shapes`);
+    }
+  }
+  const shape = [...first.shape.slice(0, ax), 1, ...first.shape.slice(ax)];
+  return concat(tensors.map((t) => reshape(t, shape)), ax);
+}
+
+function indexList(fn: string, indices: Tensor | readonly number[], size: number, axis: number): { idx: ArrayLike<number>; shape: number[] } {
+  const idx = indices instanceof Tensor ? indices.data : indices;
+  const shape = indices instanceof Tensor ? [...indices.shape] : [indices.length];
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (!Number.isInteger(v) || v < -size || v >= size) {
+      throw new ValueError(fn, `index ${v} at position ${i} is out of range for axis ${axis} of size ${size}; expected integers in [${-size}, ${size - 1}]`);
+    }
+  }
+  return { idx, shape };
+}
+
+/**
+ * Pick entries along `axis` by integer indices (tf.gather / torch.index_select; negatives count
+ * from the end): the result has shape x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:].
+ */
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  const fn = 'gather';
+  const ax = normalizeAxis(fn, axis, x.rank);
+  const n = x.shape[ax]!;
+  const { idx, shape: ishape } = indexList(fn, indices, n, ax);
+  const outer = sizeOf(x.shape.slice(0, ax));
+  const inner = sizeOf(x.shape.slice(ax + 1));
+  const shape = [...x.shape.slice(0, ax), ...ishape, ...x.shape.slice(ax + 1)];
+  const out = arrayFor(x.dtype, sizeOf(shape));
+  const src = x.data;
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i]! < 0 ? idx[i]! + n : idx[i]!;
+      const base = (o * n + j) * inner;
+      for (let r = 0; r < inner; r++) out[k++] = src[base + r]!;
+    }
+  }
+  // y = x[..., idx, ...]  =>  dx = zeros with dy added at idx (repeated indices add up)
+  return record('gather', [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [scatterAdd(dy, indices, ax, n)], { axis: ax });
+}
+
+/**
+ * The adjoint of gather: a tensor with `size` entries along `axis`, where slice i of `updates`
+ * (laid out as gather's output) is added at indices[i].
+ */
+export function scatterAdd(updates: Tensor, indices: Tensor | readonly number[], axis: number, size: number): Tensor {
+  const fn = 'scatterAdd';
+  const { idx, shape: ishape } = indexList(fn, indices, size, axis);
+  const lead = updates.shape.slice(0, axis);
+  const trail = updates.shape.slice(axis + ishape.length);
+  const expected = [...lead, ...ishape, ...trail];
+  if (!sameShape(expected, updates.shape)) {
+    throw new ShapeError(fn, `updates of shape ${formatShape(updates.shape)} do not match indices of shape ${formatShape(ishape)} at axis ${axis}`);
+  }
+  const shape = [...lead, size, ...trail];
+  const outer = sizeOf(lead);
+  const inner = sizeOf(trail);
+  const out = arrayFor(updates.dtype, sizeOf(shape));
+  const src = updates.data;
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i]! < 0 ? idx[i]! + size : idx[i]!;
+      const base = (o * size + j) * inner;
+      for (let r = 0; r < inner; r++) out[base + r] = out[base + r]! + src[k++]!;
+    }
+  }
+  // y = scatterAdd(u)  =>  du = gather(dy)
+  return record('scatterAdd', [updates], new Tensor(out, shape, updates.dtype), (dy: Tensor) => [gather(dy, indices, axis)], { axis, size });
+}
+
+/** Insert a size-1 axis at `axis` (a reshape). */
+export function expandDims(x: Tensor, axis: number): Tensor {
+  const ax = normalizeAxis('expandDims', axis, x.rank + 1);
+  return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
+}
+
+/** Drop size-1 axes (all of them, or the ones listed) (a reshape). */
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  const fn = 'squeeze';
+  const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(fn, a, x.rank));
+  for (const a of axes) {
+    if (x.shape[a] !== 1) throw new ShapeError(fn, `axis ${a} of shape ${formatShape(x.shape)} has size ${x.shape[a]}; only size-1 axes can be squeezed`);
+  }
+  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/** Convert to another dtype; the cotangent is converted back. */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (dtype !== 'float32' && dtype !== 'float64') throw new ValueError('cast', `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
+  if (dtype === x.dtype) return x;
+  const data = dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data);
+  // y = cast(x)  =>  dx = cast(dy) back to x's dtype
+  return record('cast', [x], new Tensor(data, x.shape, dtype), (dy: Tensor) => [cast(dy, x.dtype)], { dtype });
+}

@@ -1,0 +1,302 @@
+import { AnomalyError, GraphError } from './errors.ts';
+
+/**
+ * An operation's pullback (its vector-Jacobian product): given the cotangent of the output, it
+ * returns one cotangent per input (null for "no gradient"). `needs[i]` says whether input i wants
+ * one, so a rule can skip work. Pullbacks are written with differentiable operations, so running
+ * them while recording (createGraph) records the backward pass itself.
+ */
+export type Pullback = (cotangent: any, needs: readonly boolean[]) => readonly (Node | null | undefined)[];
+
+let nextId = 1;
+
+/**
+ * A value on the tape. Tensors and scalars both extend it; the backward pass below only sees Nodes.
+ * A node with `inputs` was produced by a recorded operation; one without is a leaf.
+ */
+export abstract class Node {
+  readonly id = nextId++;
+  /** User-given label (`x`, `W1`), used by graph export and error messages. */
+  name: string | undefined = undefined;
+  requiresGrad = false;
+  /** The op that produced this node ('leaf' for inputs and constants). */
+  op = 'leaf';
+  inputs: readonly Node[] | null = null;
+  pullback: Pullback | null = null;
+  needs: readonly boolean[] | null = null;
+  /** Extra op attributes worth showing (axis, perm, ...), for graph export and traces. */
+  attrs: Record<string, unknown> | null = null;
+  /** Where user code recorded this op (anomaly mode only). */
+  site: string | undefined = undefined;
+  /** True once a backward pass without retainGraph released this node's pullback. */
+  freed = false;
+  retainsGrad = false;
+  _grad: Node | null = null;
+  _cot: Node | null = null;
+  _visit = 0;
+  _slot = -1;
+
+  /** Ones of this node's shape: the seed for a scalar root. */
+  abstract _ones(): Node;
+  /** a + b, recorded when grad mode is on. */
+  abstract _sum(a: Node, b: Node): Node;
+  /** Check (and unbroadcast) a cotangent for this node, returned as input `index` of `consumer`. */
+  abstract _fit(cotangent: unknown, consumer: Node, index: number): Node;
+  abstract _isFinite(): boolean;
+  /** `[2, 3] float64`, for messages. */
+  abstract _describe(): string;
+  abstract _isScalarShaped(): boolean;
+
+  get isLeaf(): boolean {
+    return this.inputs === null;
+  }
+}
+
+// ---- grad mode -------------------------------------------------------------------------------
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Run `fn` without recording: results are constants (PyTorch's no_grad). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Run `fn` with recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+// ---- anomaly mode ----------------------------------------------------------------------------
+
+let anomaly = false;
+
+export function isAnomalyEnabled(): boolean {
+  return anomaly;
+}
+
+/**
+ * Run `fn` with anomaly detection: the first operation whose output (forward) or whose returned
+ * cotangent (backward) holds NaN or ±Inf throws an AnomalyError naming the op, its inputs' shapes
+ * and the line of user code that recorded it. Slower: every op captures a stack trace.
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomaly;
+  anomaly = true;
+  try {
+    return fn();
+  } finally {
+    anomaly = prev;
+  }
+}
+
+/** The first stack frame outside the engine's own source: where user code called the op. */
+function userSite(): string {
+  const stack = new Error().stack ?? '';
+  const lines = stack.split('\n').slice(1);
+  for (const line of lines) {
+    if (/packages[\\/]autograd[\\/]src[\\/]/.test(line) || line.includes('node:internal')) continue;
+    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
+    if (m) return m[1]!.replace(/^file:\/\//, '');
+  }
+  return 'unknown location';
+}
+
+function describeInputs(inputs: readonly Node[]): string {
+  return inputs.map((n) => (n.name ? `${n.name}: ` : '') + n._describe()).join(', ');
+}
+
+// ---- recording -------------------------------------------------------------------------------
+
+/**
+ * Attach `out` to the tape as the result of `op` on `inputs`, with its pullback. Every operation
+ * (built-in or `defineOp`) ends with this call. Nothing is recorded when grad mode is off or no
+ * input requires a gradient; `out` is then a constant.
+ */
+export function record<T extends Node>(
+  op: string,
+  inputs: readonly Node[],
+  out: T,
+  pullback: Pullback,
+  attrs?: Record<string, unknown>,
+): T {
+  out.op = op;
+  if (attrs) out.attrs = attrs;
+  if (anomaly) {
+    out.site = userSite();
+    if (!out._isFinite() && inputs.every((x) => x._isFinite())) {
+      throw new AnomalyError(
+        op,
+        `produced NaN or Inf in the forward pass from finite inputs (${describeInputs(inputs)}); recorded at ${out.site}`,
+        op,
+        'forward',
+        out.site,
+      );
+    }
+  }
+  if (!gradEnabled) return out;
+  let any = false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) any = true;
+  if (!any) return out;
+  const needs = new Array<boolean>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i]!.requiresGrad;
+  out.requiresGrad = true;
+  out.inputs = inputs;
+  out.pullback = pullback;
+  out.needs = needs;
+  return out;
+}
+
+// ---- the backward pass -----------------------------------------------------------------------
+
+let epoch = 0;
+
+/** Nodes reachable from `roots` through inputs that require grad, inputs before their consumers. */
+export function topologicalOrder(fn: string, roots: readonly Node[]): Node[] {
+  const mark = ++epoch;
+  const order: Node[] = [];
+  const stack: Node[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (root._visit === mark || !root.requiresGrad) continue;
+    root._visit = mark;
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top]!;
+      if (node.freed) {
+        throw new GraphError(
+          fn,
+          `the graph through op '${node.op}' (${node._describe()}) was freed by an earlier backward pass; ` +
+            `pass { retainGraph: true } to the first backward() to go through the graph twice`,
+        );
+      }
+      const inputs = node.inputs;
+      const i = next[top]!;
+      if (inputs !== null && i < inputs.length) {
+        next[top] = i + 1;
+        const child = inputs[i]!;
+        if (child.requiresGrad && child._visit !== mark) {
+          child._visit = mark;
+          stack.push(child);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        order.push(node);
+      }
+    }
+  }
+  return order;
+}
+
+export interface BackwardOptions {
+  /** Keep the pullbacks so that the graph can be walked again (default false). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order derivatives (default false). */
+  createGraph?: boolean;
+}
+
+export interface PassRequest extends BackwardOptions {
+  fn: string;
+  roots: readonly Node[];
+  seeds: readonly Node[];
+  /** Accumulate into leaves' `.grad` (the `backward()` behaviour). */
+  accumulate: boolean;
+  /** Return the total cotangent reaching each of these nodes (the functional API). */
+  wrt?: readonly Node[];
+  /** Called after each node's pullback ran: used by traces. */
+  onStep?: (node: Node, cotangent: Node, sent: readonly (Node | null)[]) => void;
+}
+
+/**
+ * The one generic reverse pass: walk the recorded nodes in reverse topological order, pull each
+ * node's total cotangent back through its pullback, and add (+=) what comes out into its inputs'
+ * cotangents, so fan-out needs no special case. Every returned cotangent is checked against its
+ * input (and summed back over broadcast axes) by `Node._fit`.
+ */
+export function runBackward(req: PassRequest): (Node | null)[] {
+  const { fn, roots, seeds, accumulate } = req;
+  const retain = req.retainGraph ?? req.createGraph ?? false;
+  const createGraph = req.createGraph ?? false;
+  const wrt = req.wrt ?? [];
+  const order = topologicalOrder(fn, roots);
+  const results: (Node | null)[] = wrt.map(() => null);
+  for (let k = 0; k < wrt.length; k++) wrt[k]!._slot = k;
+  const prevMode = gradEnabled;
+  gradEnabled = createGraph;
+  try {
+    for (let r = 0; r < roots.length; r++) {
+      const root = roots[r]!;
+      if (!root.requiresGrad) continue;
+      const seed = root._fit(seeds[r], root, -1);
+      root._cot = root._cot === null ? seed : root._sum(root._cot, seed);
+    }
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const cot = node._cot;
+      node._cot = null;
+      if (cot === null) continue;
+      if (node._slot >= 0) results[node._slot] = cot;
+      const inputs = node.inputs;
+      if (inputs === null || node.retainsGrad) {
+        if (accumulate) node._grad = node._grad === null ? cot : node._sum(node._grad, cot);
+        if (inputs === null) continue;
+      }
+      const needs = node.needs!;
+      const sent = node.pullback!(cot, needs);
+      if (!Array.isArray(sent) || sent.length !== inputs.length) {
+        throw new GraphError(
+          fn,
+          `the pullback of op '${node.op}' returned ${Array.isArray(sent) ? `${sent.length} cotangents` : typeof sent}; ` +
+            `expected an array of ${inputs.length} (one per input, null for none)`,
+        );
+      }
+      const fitted: (Node | null)[] = new Array(inputs.length).fill(null);
+      for (let i = 0; i < inputs.length; i++) {
+        const c = sent[i];
+        if (!needs[i] || c === null || c === undefined) continue;
+        const input = inputs[i]!;
+        const g = input._fit(c, node, i);
+        if (anomaly && !g._isFinite()) {
+          throw new AnomalyError(
+            node.op,
+            `the pullback produced NaN or Inf in the backward pass: the cotangent for input ${i} ` +
+              `(${describeInputs([input])}) from an output cotangent that was ${cot._isFinite() ? 'finite' : 'already non-finite'}; ` +
+              `op recorded at ${node.site ?? 'unknown location'}`,
+            node.op,
+            'backward',
+            node.site ?? 'unknown location',
+          );
+        }
+        fitted[i] = g;
+        input._cot = input._cot === null ? g : input._sum(input._cot, g);
+      }
+      if (req.onStep) req.onStep(node, cot, fitted);
+      if (!retain) {
+        node.pullback = null;
+        node.freed = true;
+      }
+    }
+  } finally {
+    gradEnabled = prevMode;
+    for (const node of order) node._cot = null;
+    for (const node of wrt) node._slot = -1;
+  }
+  return results;
+}
