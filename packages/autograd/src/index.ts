@@ -8,3 +8,9 @@ export { Node, noGrad, enableGrad, isGradEnabled, detectAnomaly, isAnomalyEnable
 export type { Pullback, BackwardOptions } from './tape.ts';
 export * from './ops/index.ts';
 export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyError, formatShape } from './errors.ts';
+export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp, isTransforming } from './functional.ts';
+export type { GradOptions, ValueAndGradOptions } from './functional.ts';
+export { flatten } from './tree.ts';
+export type { Tree, Flat } from './tree.ts';
+export { defineOp } from './custom.ts';
+export type { OpResult } from './custom.ts';

@@ -212,7 +212,14 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-export interface PassRequest extends BackwardOptions {
+export interface PassRequest {
+  retainGraph?: boolean;
+  /**
+   * 'auto' (the functional API): record the backward pass when grad mode is on and the graph
+   * reaches a leaf that requires grad other than the `wrt` nodes, i.e. when some outer
+   * computation (an enclosing grad, or parameters the user will differentiate) can see it.
+   */
+  createGraph?: boolean | 'auto';
   fn: string;
   roots: readonly Node[];
   seeds: readonly Node[];
@@ -232,12 +239,15 @@ export interface PassRequest extends BackwardOptions {
  */
 export function runBackward(req: PassRequest): (Node | null)[] {
   const { fn, roots, seeds, accumulate } = req;
-  const retain = req.retainGraph ?? req.createGraph ?? false;
-  const createGraph = req.createGraph ?? false;
   const wrt = req.wrt ?? [];
   const order = topologicalOrder(fn, roots);
   const results: (Node | null)[] = wrt.map(() => null);
   for (let k = 0; k < wrt.length; k++) wrt[k]!._slot = k;
+  let createGraph = req.createGraph ?? false;
+  if (createGraph === 'auto') {
+    createGraph = gradEnabled && order.some((n) => n.inputs === null && n._slot < 0);
+  }
+  const retain = req.retainGraph ?? createGraph;
   const prevMode = gradEnabled;
   gradEnabled = createGraph;
   try {

@@ -121,6 +121,10 @@ export class Tensor extends Node {
     return build(0, 0, this.size);
   }
 
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   override toString(): string {
     const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
     return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;

@@ -1,0 +1,275 @@
+import { GraphError, ShapeError, ValueError, formatShape } from './errors.ts';
+import { mul, reshape, stack, sum } from './ops/index.ts';
+import { Node, record, runBackward, withGradMode } from './tape.ts';
+import { Tensor, describeValue } from './tensor.ts';
+import { flatten } from './tree.ts';
+import type { Flat } from './tree.ts';
+import { zerosLike } from './create.ts';
+
+export interface GradOptions {
+  /** Which positional arguments to differentiate (default 0). An array returns a tuple. */
+  argnums?: number | readonly number[];
+}
+
+export interface ValueAndGradOptions extends GradOptions {
+  /** f returns [value, aux]; aux is passed through undifferentiated. */
+  hasAux?: boolean;
+}
+
+/**
+ * A fresh differentiable stand-in for an argument. When the argument is itself on a tape (an
+ * enclosing transform, or a parameter), the stand-in is an identity op on it, so the enclosing
+ * computation stays connected; otherwise it is a new leaf sharing the data.
+ */
+function standIn(x: Tensor): Tensor {
+  const out = new Tensor(x.data, x.shape, x.dtype);
+  if (x.requiresGrad) return withGradMode(true, () => record('identity', [x], out, (dy: Tensor) => [dy]));
+  out.requiresGrad = true;
+  return out;
+}
+
+function argnumList(fn: string, argnums: number | readonly number[] | undefined, count: number): number[] {
+  const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : [...argnums];
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < 0 || a >= count) {
+      throw new ValueError(fn, `argnums ${JSON.stringify(argnums)} names argument ${a}, but the function was called with ${count} argument(s)`);
+    }
+  }
+  return list;
+}
+
+function asScalarOutput(fn: string, out: unknown): Tensor {
+  if (!(out instanceof Tensor)) {
+    throw new ValueError(fn, `the function must return a Tensor, got ${describeValue(out)}`);
+  }
+  if (out.size !== 1) {
+    throw new ShapeError(fn, `the function must return a single-element tensor, got shape ${formatShape(out.shape)}; use vjp or jacobian for non-scalar outputs`);
+  }
+  return out;
+}
+
+/** Cotangents at `wrt` (zeros where nothing reached), pulled back from `roots` with `seeds`. */
+function pull(fn: string, roots: readonly Tensor[], seeds: readonly (Tensor | undefined)[], wrt: readonly Tensor[], retainGraph?: boolean): Tensor[] {
+  const live = roots.map((r, i) => [r, seeds[i]] as const).filter(([r]) => r.requiresGrad);
+  const got = live.length === 0
+    ? wrt.map(() => null)
+    : runBackward({
+        fn,
+        roots: live.map(([r]) => r),
+        seeds: live.map(([, s]) => s as Node),
+        wrt,
+        accumulate: false,
+        createGraph: 'auto',
+        ...(retainGraph === undefined ? {} : { retainGraph }),
+      });
+  return wrt.map((w, i) => (got[i] as Tensor | null) ?? zerosLike(w));
+}
+
+interface Prepared {
+  flats: Flat[];
+  args: unknown[];
+  standIns: Tensor[];
+}
+
+function prepare(fn: string, args: readonly unknown[], nums: readonly number[]): Prepared {
+  const flats = nums.map((a) => flatten(fn, args[a], `argument ${a}`));
+  const callArgs = [...args];
+  const standIns: Tensor[] = [];
+  nums.forEach((a, j) => {
+    const flat = flats[j]!;
+    const ins = flat.leaves.map(standIn);
+    standIns.push(...ins);
+    callArgs[a] = flat.rebuild(ins, true);
+  });
+  return { flats, args: callArgs, standIns };
+}
+
+function split(flats: readonly Flat[], grads: readonly Tensor[]): unknown[] {
+  let at = 0;
+  return flats.map((flat) => {
+    const part = grads.slice(at, at + flat.leaves.length);
+    at += flat.leaves.length;
+    return flat.rebuild(part);
+  });
+}
+
+let depth = 0;
+
+function callTraced<T>(f: () => T): T {
+  depth++;
+  try {
+    return withGradMode(true, f);
+  } finally {
+    depth--;
+  }
+}
+
+/** True while a transform is evaluating its function (a nested transform may be running). */
+export function isTransforming(): boolean {
+  return depth > 0;
+}
+
+/**
+ * [value, gradient] of a scalar-valued f. The gradient has the structure of the differentiated
+ * argument(s): a Tensor, a number, or arrays / plain objects of them (nested parameter records).
+ */
+export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOptions = {}): (...args: any[]) => [any, any] {
+  const fn = 'valueAndGrad';
+  if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  return (...args: any[]) => {
+    const nums = argnumList(fn, options.argnums, args.length);
+    const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
+    const result = callTraced(() => f(...callArgs));
+    let out: unknown = result;
+    let aux: unknown;
+    if (options.hasAux) {
+      if (!Array.isArray(result) || result.length !== 2) {
+        throw new ValueError(fn, `with { hasAux: true } the function must return [value, aux], got ${describeValue(result)}`);
+      }
+      [out, aux] = result;
+    }
+    const value = asScalarOutput(fn, out);
+    const grads = split(flats, pull(fn, [value], [undefined], standIns));
+    const g = typeof options.argnums === 'object' ? grads : grads[0];
+    return [options.hasAux ? [value, aux] : value, g];
+  };
+}
+
+/** ∇f: a function returning the gradient of scalar-valued f, shaped like its argument(s). */
+export function grad(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+  const vg = valueAndGrad(f, options);
+  return (...args: any[]) => vg(...args)[1];
+}
+
+/**
+ * [f(primals), pullback]: the pullback maps an output cotangent (same structure as the output)
+ * to the tuple of cotangents of the primals. It may be called many times.
+ */
+export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotangent: any) => any[]] {
+  const fn = 'vjp';
+  if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  const nums = primals.map((_, i) => i);
+  const { flats, args, standIns } = prepare(fn, primals, nums);
+  const out = callTraced(() => f(...args));
+  const outFlat = flatten(fn, out, 'output');
+  const pullback = (cotangent: any): any[] => {
+    const cotFlat = flatten('vjp pullback', cotangent, 'cotangent');
+    if (cotFlat.leaves.length !== outFlat.leaves.length) {
+      throw new ValueError('vjp pullback', `the cotangent has ${cotFlat.leaves.length} tensors but the output has ${outFlat.leaves.length}; expected the output's structure`);
+    }
+    cotFlat.leaves.forEach((c, i) => {
+      const o = outFlat.leaves[i]!;
+      if (c.shape.join() !== o.shape.join()) {
+        throw new ShapeError('vjp pullback', `cotangent ${i} has shape ${formatShape(c.shape)}; expected the output's shape ${formatShape(o.shape)}`);
+      }
+    });
+    const seeds = cotFlat.leaves.map((c, i) => (c.dtype === outFlat.leaves[i]!.dtype ? c : c.cast(outFlat.leaves[i]!.dtype)));
+    return split(flats, pull('vjp pullback', outFlat.leaves, seeds, standIns, true));
+  };
+  return [out, pullback];
+}
+
+/**
+ * [f(primals), J·tangents]: forward mode, computed exactly by transposing the (linear) pullback:
+ * g(u) = Jᵀu is recorded, and the gradient of ⟨g(u), t⟩ with respect to u is J t.
+ */
+export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangents: readonly any[]): [any, any] {
+  const fn = 'jvp';
+  if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
+    throw new ValueError(fn, `primals and tangents must be arrays of equal length`);
+  }
+  const nums = primals.map((_, i) => i);
+  const { args, standIns } = prepare(fn, primals, nums);
+  const tanLeaves = tangents.flatMap((t, i) => flatten(fn, t, `tangent ${i}`).leaves);
+  if (tanLeaves.length !== standIns.length) throw new ValueError(fn, `tangents must have the structure of the primals`);
+  tanLeaves.forEach((t, i) => {
+    if (t.shape.join() !== standIns[i]!.shape.join()) {
+      throw new ShapeError(fn, `tangent leaf ${i} has shape ${formatShape(t.shape)}; expected the primal's shape ${formatShape(standIns[i]!.shape)}`);
+    }
+  });
+  const out = callTraced(() => f(...args));
+  const outFlat = flatten(fn, out, 'output');
+  const dummies = outFlat.leaves.map((o) => {
+    const u = zerosLike(o);
+    u.requiresGrad = true;
+    return u;
+  });
+  const tangentsOut = callTraced(() => {
+    const live = outFlat.leaves.map((o, i) => [o, dummies[i]!] as const).filter(([o]) => o.requiresGrad);
+    if (live.length === 0) return outFlat.leaves.map(zerosLike);
+    const g = runBackward({ fn, roots: live.map(([o]) => o), seeds: live.map(([, u]) => u), wrt: standIns, accumulate: false, createGraph: true, retainGraph: true });
+    let inner: Tensor | null = null;
+    g.forEach((gi, i) => {
+      if (gi === null) return;
+      const t = tanLeaves[i]!;
+      const term = sum(mul(gi as Tensor, t.dtype === (gi as Tensor).dtype ? t : t.cast((gi as Tensor).dtype)));
+      inner = inner === null ? term : inner.add(term);
+    });
+    if (inner === null) return outFlat.leaves.map(zerosLike);
+    return pull(fn, [inner], [undefined], dummies);
+  });
+  return [out, outFlat.rebuild(tangentsOut)];
+}
+
+/**
+ * The Jacobian of f with respect to argument `argnums` (default 0), by reverse mode, one pullback
+ * per output element: shape output.shape ++ argument.shape (a tuple for several arguments).
+ */
+export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+  const fn = 'jacobian';
+  return (...args: any[]) => {
+    const nums = argnumList(fn, options.argnums, args.length);
+    const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
+    const out = callTraced(() => f(...callArgs));
+    if (!(out instanceof Tensor)) throw new ValueError(fn, `the function must return a Tensor, got ${describeValue(out)}`);
+    const rows: Tensor[][] = standIns.map(() => []);
+    callTraced(() => {
+      for (let i = 0; i < out.size; i++) {
+        const seed = new Tensor(new (out.data.constructor as Float64ArrayConstructor)(out.size), out.shape, out.dtype);
+        seed.data[i] = 1;
+        const g = pull(fn, [out], [seed], standIns, true);
+        g.forEach((gi, j) => rows[j]!.push(gi));
+      }
+    });
+    const jac = standIns.map((s, j) =>
+      out.size === 0 ? new Tensor(new Float64Array(0), [...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape]),
+    );
+    const parts = split(flats, jac);
+    return typeof options.argnums === 'object' ? parts : parts[0];
+  };
+}
+
+/** The Hessian of scalar-valued f: jacobian(grad(f)), shape x.shape ++ x.shape. */
+export function hessian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+  return jacobian(grad(f, options), options);
+}
+
+/**
+ * Hessian-vector product H v of scalar-valued f at `primals` without forming H (reverse over
+ * reverse: the gradient of ⟨∇f(x), v⟩). `primals` and `v` are arrays with one entry per argument.
+ */
+export function hvp(f: (...args: any[]) => any, primals: readonly any[], v: readonly any[]): any[] {
+  const fn = 'hvp';
+  if (!Array.isArray(primals) || !Array.isArray(v) || primals.length !== v.length) {
+    throw new ValueError(fn, `primals and v must be arrays of equal length (one entry per argument)`);
+  }
+  const all = primals.map((_, i) => i);
+  const vLeaves = v.flatMap((t, i) => flatten(fn, t, `v[${i}]`).leaves);
+  const inner = (...xs: any[]): Tensor => {
+    const g = grad(f, { argnums: all })(...xs) as unknown[];
+    const gLeaves = g.flatMap((t, i) => flatten(fn, t, `gradient ${i}`).leaves);
+    if (gLeaves.length !== vLeaves.length) throw new ValueError(fn, `v must have the structure of the primals`);
+    let acc: Tensor | null = null;
+    gLeaves.forEach((gi, i) => {
+      const vi = vLeaves[i]!;
+      if (gi.shape.join() !== vi.shape.join()) {
+        throw new ShapeError(fn, `v leaf ${i} has shape ${formatShape(vi.shape)}; expected ${formatShape(gi.shape)}`);
+      }
+      const term = sum(mul(gi, vi.dtype === gi.dtype ? vi : vi.cast(gi.dtype)));
+      acc = acc === null ? term : acc.add(term);
+    });
+    if (acc === null) throw new GraphError(fn, `f has no tensor arguments`);
+    return acc;
+  };
+  return grad(inner, { argnums: all })(...primals);
+}
