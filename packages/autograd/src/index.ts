@@ -14,3 +14,7 @@ export { flatten } from './tree.ts';
 export type { Tree, Flat } from './tree.ts';
 export { defineOp } from './custom.ts';
 export type { OpResult } from './custom.ts';
+export { toDot, toMermaid } from './graph/export.ts';
+export type { GraphOptions } from './graph/export.ts';
+export { explain } from './graph/explain.ts';
+export type { Trace, TraceStep, TraceInput } from './graph/explain.ts';

@@ -229,6 +229,8 @@ export interface PassRequest {
   wrt?: readonly Node[];
   /** Called after each node's pullback ran: used by traces. */
   onStep?: (node: Node, cotangent: Node, sent: readonly (Node | null)[]) => void;
+  /** Called with each leaf and the total cotangent it received: used by traces. */
+  onLeaf?: (node: Node, cotangent: Node) => void;
 }
 
 /**
@@ -266,7 +268,10 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       const inputs = node.inputs;
       if (inputs === null || node.retainsGrad) {
         if (accumulate) node._grad = node._grad === null ? cot : node._sum(node._grad, cot);
-        if (inputs === null) continue;
+        if (inputs === null) {
+          if (req.onLeaf) req.onLeaf(node, cot);
+          continue;
+        }
       }
       const needs = node.needs!;
       const sent = node.pullback!(cot, needs);

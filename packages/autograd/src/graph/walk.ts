@@ -1,0 +1,65 @@
+import { Node } from '../tape.ts';
+import { Tensor } from '../tensor.ts';
+import { Scalar } from '../scalar.ts';
+
+/** Every node reachable from `roots` through recorded inputs, inputs first (iterative). */
+export function collect(roots: readonly Node[]): Node[] {
+  const seen = new Set<Node>();
+  const order: Node[] = [];
+  const stack: [Node, number][] = [];
+  for (const r of roots) {
+    if (seen.has(r)) continue;
+    seen.add(r);
+    stack.push([r, 0]);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const inputs = top[0].inputs ?? [];
+      if (top[1] < inputs.length) {
+        const child = inputs[top[1]++]!;
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(top[0]);
+      }
+    }
+  }
+  return order;
+}
+
+function fmt(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+/** A short value: the number, a small array, or a summary (mean, min, max) for big tensors. */
+export function summarize(x: Node | null | undefined, limit = 6): string {
+  if (x === null || x === undefined) return '—';
+  if (x instanceof Scalar) return fmt(x.data);
+  if (x instanceof Tensor) {
+    if (x.size === 1) return fmt(x.data[0]!);
+    if (x.size <= limit) return `[${Array.from(x.data, fmt).join(', ')}]`;
+    let min = Infinity;
+    let max = -Infinity;
+    let sum = 0;
+    for (const v of x.data) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+    return `mean ${fmt(sum / x.size)}, min ${fmt(min)}, max ${fmt(max)}`;
+  }
+  return '?';
+}
+
+export function shapeLabel(x: Node): string {
+  return x instanceof Tensor ? `[${x.shape.join(', ')}]` : 'scalar';
+}
+
+/** The user's name if any, else the op and id (`mul#12`), else `leaf#3`. */
+export function label(x: Node): string {
+  return x.name ?? `${x.op}#${x.id}`;
+}
