@@ -2,8 +2,8 @@ import { ShapeError, ValueError, formatShape } from '../errors.ts';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType } from '../tensor.ts';
-import type { TypedArray } from '../tensor.ts';
 import { forEachRow } from '../kernels.ts';
+import { gemm } from '../gemm.ts';
 import { reshape } from './shape.ts';
 
 export interface MatmulOptions {
@@ -11,53 +11,6 @@ export interface MatmulOptions {
   transposeA?: boolean;
   /** Use Bᵀ (the last two axes swapped) without materialising the transpose. */
   transposeB?: boolean;
-}
-
-/** C (m×n) += op(A) op(B) for one matrix pair stored row-major at the given offsets. */
-function kernel(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
-  if (!ta && !tb) {
-    // i-p-j order: the inner loop runs along contiguous rows of B and C.
-    for (let i = 0; i < m; i++) {
-      const ci = co + i * n;
-      for (let p = 0; p < k; p++) {
-        const a = A[ao + i * k + p]!;
-        if (a === 0) continue;
-        const bp = bo + p * n;
-        for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
-      }
-    }
-  } else if (!ta && tb) {
-    // B is stored n×k: each entry is a dot product of two contiguous rows.
-    for (let i = 0; i < m; i++) {
-      const ai = ao + i * k;
-      for (let j = 0; j < n; j++) {
-        const bj = bo + j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[ai + p]! * B[bj + p]!;
-        C[co + i * n + j] = s;
-      }
-    }
-  } else if (ta && !tb) {
-    // A is stored k×m: accumulate outer products of row p of A and row p of B.
-    for (let p = 0; p < k; p++) {
-      const ap = ao + p * m;
-      const bp = bo + p * n;
-      for (let i = 0; i < m; i++) {
-        const a = A[ap + i]!;
-        if (a === 0) continue;
-        const ci = co + i * n;
-        for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[bp + j]!;
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A[ao + p * m + i]! * B[bo + j * k + p]!;
-        C[co + i * n + j] = s;
-      }
-    }
-  }
 }
 
 function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
@@ -82,14 +35,14 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   const sa = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * ar * ac);
   const sb = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * br * bc);
   if (batch.length === 0) {
-    kernel(a.data, 0, b.data, 0, out, 0, m, k, n, ta, tb);
+    gemm(a.data, 0, b.data, 0, out, 0, m, k, n, ta, tb);
   } else {
     const cs = stridesOf(batch).map((s) => s * m * n);
     // Walk the batch with the innermost batch axis in the inner loop.
     const last = batch.length - 1;
     forEachRow(batch, [sa, sb, cs], (off, count) => {
       for (let r = 0; r < count; r++) {
-        kernel(a.data, off[0]! + r * sa[last]!, b.data, off[1]! + r * sb[last]!, out, off[2]! + r * cs[last]!, m, k, n, ta, tb);
+        gemm(a.data, off[0]! + r * sa[last]!, b.data, off[1]! + r * sb[last]!, out, off[2]! + r * cs[last]!, m, k, n, ta, tb);
       }
     });
   }

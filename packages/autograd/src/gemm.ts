@@ -1,0 +1,112 @@
+// General matrix multiply on row-major typed arrays: C = op(A) op(B), op = identity or transpose.
+// Register-blocked plain loops: each variant walks memory contiguously in its inner loop and
+// keeps several partial sums in locals, so that loads and stores of C are amortised.
+import type { TypedArray } from './tensor.ts';
+
+/** C[m×n] (at co) = op(A)[m×k] · op(B)[k×n]; A is m×k (or k×m if ta), B is k×n (or n×k if tb). */
+export function gemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+  if (!ta && !tb) gemmNN(A, ao, B, bo, C, co, m, k, n);
+  else if (!ta && tb) gemmNT(A, ao, B, bo, C, co, m, k, n);
+  else if (ta && !tb) gemmTN(A, ao, B, bo, C, co, m, k, n);
+  else gemmTT(A, ao, B, bo, C, co, m, k, n);
+}
+
+// C = A B: row i of C accumulates rows of B scaled by A[i, p], four rows of B per sweep.
+function gemmNN(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number): void {
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    const ci = co + i * n;
+    const ai = ao + i * k;
+    for (let j = 0; j < n; j++) C[ci + j] = 0;
+    let p = 0;
+    for (; p < k4; p += 4) {
+      const a0 = A[ai + p]!, a1 = A[ai + p + 1]!, a2 = A[ai + p + 2]!, a3 = A[ai + p + 3]!;
+      const b0 = bo + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) {
+        C[ci + j] = C[ci + j]! + a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
+      }
+    }
+    for (; p < k; p++) {
+      const a = A[ai + p]!;
+      const b0 = bo + p * n;
+      for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[b0 + j]!;
+    }
+  }
+}
+
+// C = A Bᵀ: dot products of contiguous rows, a 2×4 block of C at a time (8 running sums).
+function gemmNT(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number): void {
+  const m2 = m - (m % 2);
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i < m2; i += 2) {
+    const a0 = ao + i * k, a1 = a0 + k;
+    let j = 0;
+    for (; j < n4; j += 4) {
+      const b0 = bo + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      for (let p = 0; p < k; p++) {
+        const x0 = A[a0 + p]!, x1 = A[a1 + p]!;
+        const y0 = B[b0 + p]!, y1 = B[b1 + p]!, y2 = B[b2 + p]!, y3 = B[b3 + p]!;
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+      }
+      const c0 = co + i * n + j, c1 = c0 + n;
+      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
+      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+    }
+    for (; j < n; j++) {
+      const b0 = bo + j * k;
+      let s0 = 0, s1 = 0;
+      for (let p = 0; p < k; p++) {
+        const y = B[b0 + p]!;
+        s0 += A[a0 + p]! * y;
+        s1 += A[a1 + p]! * y;
+      }
+      C[co + i * n + j] = s0;
+      C[co + (i + 1) * n + j] = s1;
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = ao + i * k;
+    for (let j = 0; j < n; j++) {
+      const b0 = bo + j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[a0 + p]! * B[b0 + p]!;
+      C[co + i * n + j] = s;
+    }
+  }
+}
+
+// C = Aᵀ B (A stored k×m): row i of C accumulates rows of B scaled by A[p, i], four per sweep.
+function gemmTN(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number): void {
+  const k4 = k - (k % 4);
+  for (let i = 0; i < m; i++) {
+    const ci = co + i * n;
+    for (let j = 0; j < n; j++) C[ci + j] = 0;
+    let p = 0;
+    for (; p < k4; p += 4) {
+      const a0 = A[ao + p * m + i]!, a1 = A[ao + (p + 1) * m + i]!, a2 = A[ao + (p + 2) * m + i]!, a3 = A[ao + (p + 3) * m + i]!;
+      const b0 = bo + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = 0; j < n; j++) {
+        C[ci + j] = C[ci + j]! + a0 * B[b0 + j]! + a1 * B[b1 + j]! + a2 * B[b2 + j]! + a3 * B[b3 + j]!;
+      }
+    }
+    for (; p < k; p++) {
+      const a = A[ao + p * m + i]!;
+      const b0 = bo + p * n;
+      for (let j = 0; j < n; j++) C[ci + j] = C[ci + j]! + a * B[b0 + j]!;
+    }
+  }
+}
+
+// C = Aᵀ Bᵀ (rare: only in the pullback of a product that already had both transposed).
+function gemmTT(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A[ao + p * m + i]! * B[bo + j * k + p]!;
+      C[co + i * n + j] = s;
+    }
+  }
+}
