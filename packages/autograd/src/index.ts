@@ -15,6 +15,8 @@ export type { Tree, Flat } from './tree.ts';
 export { defineOp } from './custom.ts';
 export type { OpResult } from './custom.ts';
 export { toDot, toMermaid } from './graph/export.ts';
+export { toSvg } from './graph/svg.ts';
 export type { GraphOptions } from './graph/export.ts';
 export { explain } from './graph/explain.ts';
 export type { Trace, TraceStep, TraceInput } from './graph/explain.ts';
+export { gradcheck, GradcheckError, type GradcheckOptions, type GradcheckReport, type GradcheckComparison } from './gradcheck.ts';

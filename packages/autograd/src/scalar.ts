@@ -22,7 +22,8 @@ function sigmoidValue(z: number): number {
  * pullbacks are written with Scalar operations, so higher-order derivatives work too.
  */
 export class Scalar extends Node {
-  readonly data: number;
+  /** The value; writable, so an optimizer can update a leaf in place (micrograd style). */
+  data: number;
 
   constructor(data: number, name?: string) {
     super();
