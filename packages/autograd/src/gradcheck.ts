@@ -123,6 +123,7 @@ export function gradcheck(f: Fn, inputs: Tensor[] | Tensor, options: GradcheckOp
 /** Directional, localising and elementwise comparisons for one map (f, or its gradient map). */
 function checkMap(f: Fn, xs: readonly Tensor[], s: Settings, random: () => number, order: 1 | 2): GradcheckComparison[] {
   const [out, pullback] = vjp(f, ...xs) as [Tensor, (v: Tensor) => Tensor[]];
+  if (!(out instanceof Tensor)) throw new ValueError('gradcheck', `the function must return a Tensor, got ${describeValue(out)}`);
   const results: GradcheckComparison[] = [];
   const base = { order, inputShape: null, index: null, output: null, outputOf: null };
   const totalIn = xs.reduce((n, x) => n + x.size, 0);

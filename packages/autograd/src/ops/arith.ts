@@ -3,7 +3,7 @@ import { record } from '../tape.ts';
 import { lift2 } from '../tensor.ts';
 import type { Tensor, TensorLike } from '../tensor.ts';
 import { log } from './unary.ts';
-import { greater, where } from './compare.ts';
+import { equal, greater, where } from './compare.ts';
 
 /** a + b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor {
@@ -51,9 +51,10 @@ export function neg(a: Tensor): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('pow', a, b);
   const out = mapBinary('pow', x, y, Math.pow);
-  // z = x^y  =>  dx = dz y x^(y−1); dy = dz z ln x (taken as 0 where x = 0, the limit for y > 0)
+  // z = x^y  =>  dx = dz y x^(y−1) (0 at x = y = 0, where x⁰ is constant, not 0·∞ = NaN, as JAX and PyTorch);
+  //              dy = dz z ln x (taken as 0 where x = 0, the limit for y > 0)
   return record('pow', [x, y], out, (dz: Tensor, needs) => [
-    needs[0] ? mul(dz, mul(y, pow(x, sub(y, 1)))) : null,
+    needs[0] ? mul(dz, where(mul(equal(x, 0), equal(y, 0)), 0, mul(y, pow(x, sub(y, 1))))) : null,
     needs[1] ? mul(dz, where(greater(x, 0), mul(out, log(x)), 0)) : null,
   ]);
 }

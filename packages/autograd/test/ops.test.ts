@@ -1,0 +1,403 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { gradcheck, grad, tensor, Tensor } from '../src/index.ts';
+import type { GradcheckOptions } from '../src/index.ts';
+import * as ops from '../src/ops/index.ts';
+import { broadcastShapes, broadcastTarget, oneAxis, plainIn, reduction, shapeArb } from './support/arbitraries.ts';
+import type { AxisArg, Domain, Plain, Shape } from './support/arbitraries.ts';
+import {
+  concatCase, gatherCase, matmulCase, padCase, reshapeCase, scatterAddCase, sliceCase, squeezeCase, stackCase, transposeCase,
+} from './support/op-cases.ts';
+import type { Case } from './support/op-cases.ts';
+import { propertyParams } from './support/property.ts';
+
+// ---- the op table (as JAX's lax_autodiff_test) -----------------------------------------------
+
+type Fn = (...xs: Tensor[]) => Tensor;
+
+interface Row<A = any> {
+  /** Test title. */
+  name: string;
+  /** The exported function this row covers. */
+  op: keyof typeof ops;
+  arity: number;
+  /** Value domain of each argument. */
+  domains: Domain[];
+  /** Shapes (one per argument) and attributes. */
+  cases: fc.Arbitrary<Case<A>>;
+  fn: (attrs: A) => Fn;
+  /** Highest derivative order checked. */
+  order: 1 | 2;
+  options?: GradcheckOptions;
+}
+
+function row<A>(r: Row<A>): Row {
+  return r as Row;
+}
+
+const none = undefined as never;
+const shapesOnly = (arb: fc.Arbitrary<Shape[]>): fc.Arbitrary<Case<never>> => arb.map((shapes) => ({ shapes, attrs: none }));
+const unaryShapes = shapesOnly(shapeArb(0, 3).map((s) => [s]));
+const binaryShapes = shapesOnly(broadcastShapes(2));
+
+const unary = (op: Row['op'], f: Fn, domain: Domain = 'real'): Row =>
+  row({ name: op, op, arity: 1, domains: [domain], cases: unaryShapes, fn: () => f, order: 2 });
+const binary = (op: Row['op'], f: Fn, domains: [Domain, Domain] = ['real', 'real']): Row =>
+  row({ name: op, op, arity: 2, domains, cases: binaryShapes, fn: () => f, order: 2 });
+const reducing = (op: 'sum' | 'mean' | 'max' | 'min' | 'logSumExp', domain: Domain): Row =>
+  row({
+    name: op,
+    op,
+    arity: 1,
+    domains: [domain],
+    cases: reduction().map(({ shape, axis, keepDims }) => ({ shapes: [shape], attrs: { axis, keepDims } })),
+    fn: ({ axis, keepDims }: { axis: AxisArg; keepDims: boolean }) => (x) => ops[op](x, axis, keepDims),
+    order: 2,
+  });
+const alongAxis = (op: 'softmax' | 'logSoftmax'): Row =>
+  row({
+    name: op,
+    op,
+    arity: 1,
+    domains: ['real'],
+    cases: oneAxis().map(({ shape, axis }) => ({ shapes: [shape], attrs: { axis } })),
+    fn: ({ axis }: { axis: number | undefined }) => (x) => ops[op](x, axis),
+    order: 2,
+  });
+
+const whereCase = broadcastShapes(3).chain(([c, a, b]) =>
+  fc.array(fc.boolean(), { minLength: c!.reduce((n, d) => n * d, 1), maxLength: c!.reduce((n, d) => n * d, 1) })
+    .map((mask) => ({ shapes: [a!, b!], attrs: { maskShape: c!, mask: mask.map(Number) } })),
+);
+
+const table: Row[] = [
+  binary('add', ops.add),
+  binary('sub', ops.sub),
+  binary('mul', ops.mul),
+  binary('div', ops.div, ['real', 'awayFromZero']),
+  binary('pow', ops.pow, ['positive', 'real']),
+  unary('neg', ops.neg),
+  unary('square', ops.square),
+  unary('exp', ops.exp),
+  unary('log', ops.log, 'positive'),
+  unary('sqrt', ops.sqrt, 'positive'),
+  unary('abs', ops.abs, 'awayFromZero'),
+  unary('tanh', ops.tanh),
+  unary('tanhDerivative', ops.tanhDerivative),
+  unary('sigmoid', ops.sigmoid),
+  unary('sigmoidDerivative', ops.sigmoidDerivative),
+  unary('relu', ops.relu, 'awayFromZero'),
+  unary('softplus', ops.softplus),
+  binary('maximum', ops.maximum, ['lattice', 'offLattice']),
+  binary('minimum', ops.minimum, ['offLattice', 'lattice']),
+  row({
+    name: 'where (constant random mask, both branches)',
+    op: 'where',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: whereCase,
+    fn: ({ maskShape, mask }: { maskShape: Shape; mask: number[] }) => (a, b) => ops.where(tensor(mask, { shape: maskShape }), a, b),
+    order: 2,
+  }),
+  reducing('sum', 'real'),
+  reducing('mean', 'real'),
+  reducing('max', 'distinct'),
+  reducing('min', 'distinct'),
+  reducing('logSumExp', 'real'),
+  alongAxis('softmax'),
+  alongAxis('logSoftmax'),
+  row({
+    name: 'sumTo',
+    op: 'sumTo',
+    arity: 1,
+    domains: ['real'],
+    cases: broadcastTarget().map(({ small, big }) => ({ shapes: [big], attrs: { small } })),
+    fn: ({ small }: { small: Shape }) => (x) => ops.sumTo(x, small),
+    order: 2,
+  }),
+  row({
+    name: 'matmul (2-D, batched, broadcast batch, 1-D, transposeA/B)',
+    op: 'matmul',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: matmulCase(),
+    fn: ({ transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }) => (a, b) => ops.matmul(a, b, { transposeA, transposeB }),
+    order: 2,
+  }),
+  row({
+    name: 'transpose (random rank-3 permutations, default reversal)',
+    op: 'transpose',
+    arity: 1,
+    domains: ['real'],
+    cases: transposeCase(),
+    fn: ({ perm }: { perm: number[] | undefined }) => (x) => ops.transpose(x, perm),
+    order: 2,
+  }),
+  row({
+    name: 'reshape (with −1)',
+    op: 'reshape',
+    arity: 1,
+    domains: ['real'],
+    cases: reshapeCase(),
+    fn: ({ target }: { target: number[] }) => (x) => ops.reshape(x, target),
+    order: 2,
+  }),
+  row({
+    name: 'broadcastTo',
+    op: 'broadcastTo',
+    arity: 1,
+    domains: ['real'],
+    cases: broadcastTarget().map(({ small, big }) => ({ shapes: [small], attrs: { big } })),
+    fn: ({ big }: { big: Shape }) => (x) => ops.broadcastTo(x, big),
+    order: 2,
+  }),
+  row({
+    name: 'slice (negative and omitted bounds)',
+    op: 'slice',
+    arity: 1,
+    domains: ['real'],
+    cases: sliceCase(),
+    fn: ({ begin, end }: { begin: number[]; end: (number | undefined)[] | undefined }) => (x) => ops.slice(x, begin, end),
+    order: 2,
+  }),
+  row({
+    name: 'pad',
+    op: 'pad',
+    arity: 1,
+    domains: ['real'],
+    cases: padCase(),
+    fn: ({ before, after }: { before: number[]; after: number[] }) => (x) => ops.pad(x, before, after),
+    order: 2,
+  }),
+  row({
+    name: 'concat (axis 0, 1, −1)',
+    op: 'concat',
+    arity: 3,
+    domains: ['real', 'real', 'real'],
+    cases: concatCase(),
+    fn: ({ axis }: { axis: number }) => (...xs) => ops.concat(xs, axis),
+    order: 2,
+  }),
+  row({
+    name: 'stack',
+    op: 'stack',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: stackCase(),
+    fn: ({ axis }: { axis: number }) => (...xs) => ops.stack(xs, axis),
+    order: 2,
+  }),
+  row({
+    name: 'gather (repeated and negative indices, 1-D and 2-D index tensors)',
+    op: 'gather',
+    arity: 1,
+    domains: ['real'],
+    cases: gatherCase(),
+    fn: ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) => (x) =>
+      ops.gather(x, tensor(indices, { shape: indexShape }), axis),
+    order: 2,
+  }),
+  row({
+    name: 'scatterAdd (repeated and negative indices)',
+    op: 'scatterAdd',
+    arity: 1,
+    domains: ['real'],
+    cases: scatterAddCase(),
+    fn: ({ axis, indices, indexShape, size }: { axis: number; indices: number[]; indexShape: number[]; size: number }) => (u) =>
+      ops.scatterAdd(u, tensor(indices, { shape: indexShape }), axis, size),
+    order: 2,
+  }),
+  row({
+    name: 'expandDims',
+    op: 'expandDims',
+    arity: 1,
+    domains: ['real'],
+    cases: shapeArb(0, 2).chain((shape) => fc.integer({ min: -(shape.length + 1), max: shape.length }).map((axis) => ({ shapes: [shape], attrs: { axis } }))),
+    fn: ({ axis }: { axis: number }) => (x) => ops.expandDims(x, axis),
+    order: 2,
+  }),
+  row({
+    name: 'squeeze',
+    op: 'squeeze',
+    arity: 1,
+    domains: ['real'],
+    cases: squeezeCase(),
+    fn: ({ axis }: { axis: number | number[] | undefined }) => (x) => ops.squeeze(x, axis),
+    order: 2,
+  }),
+  // cast: a float32 round trip then a square, checked with a step and tolerances that float32
+  // rounding (≈ 1e-7 relative) cannot fail: (x²)' = 2x must survive the trip both ways.
+  row({
+    name: 'cast (float64 → float32 → float64, squared)',
+    op: 'cast',
+    arity: 1,
+    domains: ['real'],
+    cases: unaryShapes,
+    fn: () => (x) => ops.square(ops.cast(ops.cast(x, 'float32'), 'float64')),
+    order: 2,
+    options: { eps: 1e-2, atol: 1e-4, rtol: 1e-4 },
+  }),
+];
+
+/** Exported but not differentiable: comparisons, sign, one-hot, constants. */
+const notDifferentiable = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'sign', 'oneHot', 'full'];
+
+function toTensor(p: Plain): Tensor {
+  return tensor(p.values, { shape: p.shape });
+}
+
+describe('op table: gradcheck to first and second order', () => {
+  it('covers every differentiable export of ops/index.ts', () => {
+    const exported = Object.entries(ops).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
+    const covered = [...new Set(table.map((r) => r.op as string))];
+    expect([...covered, ...notDifferentiable].sort()).toEqual(exported);
+    expect(covered.filter((op) => notDifferentiable.includes(op))).toEqual([]);
+  });
+
+  it.each(table.map((r) => [r.name, r] as const))('%s', (_, r) => {
+    expect(r.domains.length).toBe(r.arity);
+    const sample = r.cases.chain(({ shapes, attrs }) =>
+      fc.record({
+        attrs: fc.constant(attrs),
+        inputs: fc.tuple(...shapes.map((s, i) => plainIn(s, r.domains[i]!))),
+        seed: fc.nat(1000),
+      }),
+    );
+    fc.assert(
+      fc.property(sample, ({ attrs, inputs, seed }) => {
+        expect(inputs.length).toBe(r.arity);
+        const report = gradcheck(r.fn(attrs), inputs.map(toTensor), { secondOrder: r.order === 2, seed, ...r.options });
+        if (!report.ok) throw new Error(`${r.name}: ${report.message}`);
+      }),
+      propertyParams(15),
+    );
+  });
+});
+
+// ---- known values at the edges ---------------------------------------------------------------
+
+/** Gradient of Σ f(x) (or of the only element) at x, as a flat array. */
+function gradAt(f: Fn, values: number[] | number[][]): number[] {
+  const g = grad((x: Tensor) => ops.sum(f(x)))(tensor(values)) as Tensor;
+  return Array.from(g.data);
+}
+
+function relClose(actual: number, expected: number, rel: number): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected));
+}
+
+describe('known values at the edges', () => {
+  it('sigmoid and softplus at ±1000: finite values, exact gradients', () => {
+    expect(Array.from(ops.sigmoid(tensor([1000, -1000])).data)).toEqual([1, 0]);
+    expect(gradAt(ops.sigmoid, [1000, -1000])).toEqual([0, 0]);
+    expect(Array.from(ops.softplus(tensor([1000, -1000])).data)).toEqual([1000, 0]);
+    expect(gradAt(ops.softplus, [1000, -1000])).toEqual([1, 0]);
+  });
+
+  it("sigmoid' is exactly 0 at ±1000 and accurate at 40, where σ(1 − σ) is 0", () => {
+    expect(gradAt(ops.sigmoid, [1000, -1000])).toEqual([0, 0]);
+    const e = Math.exp(-40);
+    const exact = e / (1 + e) ** 2; // 4.248354255291589e-18
+    relClose(gradAt(ops.sigmoid, [40])[0]!, exact, 1e-12);
+    relClose(gradAt(ops.sigmoid, [-40])[0]!, exact, 1e-12);
+    relClose(ops.sigmoidDerivative(tensor([40])).item(), exact, 1e-12);
+  });
+
+  it("tanh' at 20 is 4 / (e²⁰ + e⁻²⁰)², not the 0 of 1 − tanh²", () => {
+    const exact = 4 / (Math.exp(20) + Math.exp(-20)) ** 2;
+    relClose(gradAt(ops.tanh, [20])[0]!, exact, 1e-12);
+    relClose(gradAt(ops.tanh, [-20])[0]!, exact, 1e-12);
+  });
+
+  it('logSumExp, softmax and logSoftmax at [1000, 0, −1000]: finite values and gradients', () => {
+    const x = [1000, 0, -1000];
+    expect(ops.logSumExp(tensor(x)).item()).toBe(1000);
+    expect(gradAt((t) => ops.logSumExp(t), x)).toEqual([1, 0, 0]);
+    expect(Array.from(ops.softmax(tensor(x)).data)).toEqual([1, 0, 0]);
+    const w = tensor([1, 2, 3]);
+    const g = gradAt((t) => ops.mul(ops.softmax(t), w), x);
+    // d⟨softmax(x), w⟩ = softmax ⊙ (w − ⟨softmax, w⟩) = [1·(1 − 1), 0, 0]
+    expect(g.every(Number.isFinite)).toBe(true);
+    expect(g).toEqual([0, 0, 0]);
+    expect(Array.from(ops.logSoftmax(tensor(x)).data)).toEqual([0, -1000, -2000]);
+    // d Σ logSoftmax = 1 − n·softmax
+    expect(gradAt((t) => ops.logSoftmax(t), x)).toEqual([-2, 1, 1]);
+  });
+
+  it("relu'(0) = 0 and abs'(0) = 0", () => {
+    expect(gradAt(ops.relu, [0, -1, 2])).toEqual([0, 0, 1]);
+    expect(gradAt(ops.abs, [0, -1, 2])).toEqual([0, -1, 1]);
+  });
+
+  it('max with ties splits the gradient equally; maximum and minimum split ½/½', () => {
+    expect(gradAt((t) => ops.max(t), [1, 3, 3])).toEqual([0, 0.5, 0.5]);
+    expect(gradAt((t) => ops.min(t, 1), [[2, 2, 5], [1, 4, 1]])).toEqual([0.5, 0.5, 0, 0.5, 0, 0.5]);
+    const [da, db] = grad((a: Tensor, b: Tensor) => ops.sum(ops.maximum(a, b)), { argnums: [0, 1] })(tensor([1, 2, 3]), tensor([1, 0, 5])) as Tensor[];
+    expect(Array.from(da!.data)).toEqual([0.5, 1, 0]);
+    expect(Array.from(db!.data)).toEqual([0.5, 0, 1]);
+    const [ma, mb] = grad((a: Tensor, b: Tensor) => ops.sum(ops.minimum(a, b)), { argnums: [0, 1] })(tensor([1, 2]), tensor([1, 0])) as Tensor[];
+    expect(Array.from(ma!.data)).toEqual([0.5, 0]);
+    expect(Array.from(mb!.data)).toEqual([0.5, 1]);
+  });
+
+  it("sqrt'(0) = +Inf and log'(0) = +Inf", () => {
+    expect(gradAt(ops.sqrt, [0])).toEqual([Infinity]);
+    expect(gradAt(ops.log, [0])).toEqual([Infinity]);
+  });
+
+  it('pow(0, y): the gradient with respect to y is 0; pow(x, 0) has gradient 0 with respect to x', () => {
+    const [dx, dy] = grad((x: Tensor, y: Tensor) => ops.sum(ops.pow(x, y)), { argnums: [0, 1] })(tensor([0, 0, 0]), tensor([2, 0.5, 3])) as Tensor[];
+    expect(Array.from(dy!.data)).toEqual([0, 0, 0]);
+    expect(Array.from(dx!.data)).toEqual([0, Infinity, 0]);
+    expect(gradAt((x) => ops.pow(x, 0), [0, 2])).toEqual([0, 0]);
+  });
+
+  it('gather with repeated indices accumulates; negative indices count from the end', () => {
+    expect(gradAt((x) => ops.gather(x, [0, 0, 2, -1]), [10, 20, 30])).toEqual([2, 0, 2]);
+    expect(gradAt((x) => ops.gather(x, [1, -2, 1], 1), [[1, 2], [3, 4]])).toEqual([1, 2, 1, 2]);
+  });
+
+  it('cast: values round to float32, the cotangent comes back in the input dtype', () => {
+    const x = tensor([0.1, 1 / 3]);
+    const y = ops.cast(x, 'float32');
+    expect(y.dtype).toBe('float32');
+    expect(Array.from(y.data)).toEqual([Math.fround(0.1), Math.fround(1 / 3)]);
+    const g = grad((t: Tensor) => ops.sum(ops.mul(ops.cast(t, 'float32'), tensor([2, -3], { dtype: 'float32' }))))(x) as Tensor;
+    expect(g.dtype).toBe('float64');
+    expect(Array.from(g.data)).toEqual([2, -3]);
+  });
+});
+
+// ---- float32 against float64 -----------------------------------------------------------------
+
+describe('float32 agrees with float64 within float32 tolerance', () => {
+  const cases: [string, Fn][] = [
+    ['exp', ops.exp],
+    ['tanh', ops.tanh],
+    ['sigmoid', ops.sigmoid],
+    ['softplus', ops.softplus],
+    ['softmax', (x) => ops.softmax(x)],
+    ['logSumExp', (x) => ops.logSumExp(x, -1)],
+    ['div by 1 + x²', (x) => ops.div(x, ops.add(ops.square(x), 1))],
+    ['matmul with its transpose', (x) => ops.matmul(x, x, { transposeB: true })],
+  ];
+  const values = [[0.3, -1.2, 2.5], [-0.7, 1.1, 0.05]];
+  const weights = [[1, -2, 0.5], [0.25, 3, -1]];
+
+  it.each(cases)('%s: values and gradients', (_, f) => {
+    const run = (dtype: 'float32' | 'float64'): { y: number[]; g: number[] } => {
+      const x = tensor(values, { dtype });
+      const y = f(x);
+      const w = y.shape.length === 2 && y.shape[1] === 3 ? tensor(weights, { dtype }) : ops.full(y.shape, 0.5, dtype);
+      const g = grad((t: Tensor) => ops.sum(ops.mul(f(t), w)))(x) as Tensor;
+      expect(y.dtype).toBe(dtype);
+      expect(g.dtype).toBe(dtype);
+      return { y: Array.from(y.data), g: Array.from(g.data) };
+    };
+    const single = run('float32');
+    const double = run('float64');
+    const close = (a: number[], b: number[]): void => a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(b[i]!)));
+    close(single.y, double.y);
+    close(single.g, double.g);
+  });
+});
