@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // globalThis.gc for the memory tests (packages/autograd/test/memory.test.ts)
+    execArgv: ['--expose-gc'],
   },
 });

@@ -36,7 +36,10 @@ function fill(fn: string, data: Nested, shape: number[], out: Float64Array | Flo
   const walk = (v: Nested, axis: number, path: number[]): void => {
     if (axis === shape.length) {
       if (typeof v !== 'number') {
-        throw new ValueError(fn, `element at [${path.join(', ')}] is ${describeValue(v)}; expected a number (data must be a regular nested array of numbers)`);
+        throw new ValueError(
+          fn,
+          `element at [${path.join(', ')}] is ${describeValue(v)}; expected a number (data must be a regular nested array of numbers of shape ${formatShape(shape)})`,
+        );
       }
       out[k++] = v;
       return;
@@ -89,20 +92,24 @@ export function tensor(data: Nested | ArrayLike<number>, options: TensorOptions 
   return t;
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: readonly number[], value: number, dtype: DType = 'float64'): Tensor {
-  const s = checkShape('full', shape);
-  const d = arrayFor(checkDType('full', dtype), sizeOf(s));
+function filled(fn: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  const s = checkShape(fn, shape);
+  const d = arrayFor(checkDType(fn, dtype), sizeOf(s));
   if (value !== 0) d.fill(value);
   return new Tensor(d, s, dtype);
 }
 
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, dtype: DType = 'float64'): Tensor {
+  return filled('full', shape, value, dtype);
+}
+
 export function zeros(shape: readonly number[], dtype: DType = 'float64'): Tensor {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 export function ones(shape: readonly number[], dtype: DType = 'float64'): Tensor {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 export function zerosLike(x: Tensor): Tensor {
@@ -117,8 +124,9 @@ export function onesLike(x: Tensor): Tensor {
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be a non-zero finite number, got ${step}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError('arange', `start and stop must be finite numbers, got ${start} and ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const d = arrayFor(dtype, n);
+  const d = arrayFor(checkDType('arange', dtype), n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return new Tensor(d, [n], dtype);
 }
@@ -126,7 +134,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
 /** The n×n identity. */
 export function eye(n: number, dtype: DType = 'float64'): Tensor {
   checkShape('eye', [n], 'size');
-  const d = arrayFor(dtype, n * n);
+  const d = arrayFor(checkDType('eye', dtype), n * n);
   for (let i = 0; i < n; i++) d[i * n + i] = 1;
   return new Tensor(d, [n, n], dtype);
 }

@@ -48,8 +48,12 @@ function asScalarOutput(fn: string, out: unknown): Tensor {
   return out;
 }
 
-/** Cotangents at `wrt` (zeros where nothing reached), pulled back from `roots` with `seeds`. */
-function pull(fn: string, roots: readonly Tensor[], seeds: readonly (Tensor | undefined)[], wrt: readonly Tensor[], retainGraph?: boolean): Tensor[] {
+/**
+ * Cotangents at `wrt` (zeros where nothing reached), pulled back from `roots` with `seeds`. The
+ * graph is always retained: what f recorded is garbage once the transform returns, but f may
+ * close over tensors recorded outside it (h = W·2), whose graph a transform must not free.
+ */
+function pull(fn: string, roots: readonly Tensor[], seeds: readonly (Tensor | undefined)[], wrt: readonly Tensor[]): Tensor[] {
   const live = roots.map((r, i) => [r, seeds[i]] as const).filter(([r]) => r.requiresGrad);
   const got = live.length === 0
     ? wrt.map(() => null)
@@ -60,7 +64,7 @@ function pull(fn: string, roots: readonly Tensor[], seeds: readonly (Tensor | un
         wrt,
         accumulate: false,
         createGraph: 'auto',
-        ...(retainGraph === undefined ? {} : { retainGraph }),
+        retainGraph: true,
       });
   return wrt.map((w, i) => (got[i] as Tensor | null) ?? zerosLike(w));
 }
@@ -164,7 +168,7 @@ export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotan
       }
     });
     const seeds = cotFlat.leaves.map((c, i) => (c.dtype === outFlat.leaves[i]!.dtype ? c : c.cast(outFlat.leaves[i]!.dtype)));
-    return split(flats, pull('vjp pullback', outFlat.leaves, seeds, standIns, true));
+    return split(flats, pull('vjp pullback', outFlat.leaves, seeds, standIns));
   };
   return [out, pullback];
 }
@@ -227,7 +231,7 @@ export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}):
       for (let i = 0; i < out.size; i++) {
         const seed = new Tensor(new (out.data.constructor as Float64ArrayConstructor)(out.size), out.shape, out.dtype);
         seed.data[i] = 1;
-        const g = pull(fn, [out], [seed], standIns, true);
+        const g = pull(fn, [out], [seed], standIns);
         g.forEach((gi, j) => rows[j]!.push(gi));
       }
     });

@@ -83,6 +83,12 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
 // ---- anomaly mode ----------------------------------------------------------------------------
 
 let anomaly = false;
+/**
+ * True while a backward pass runs. The ops inside pullbacks then skip the forward check: a
+ * non-finite cotangent is reported once, by the pass, under the op whose pullback produced it
+ * (sqrt, not the div inside its pullback).
+ */
+let inBackward = false;
 
 export function isAnomalyEnabled(): boolean {
   return anomaly;
@@ -137,7 +143,7 @@ export function record<T extends Node>(
   if (attrs) out.attrs = attrs;
   if (anomaly) {
     out.site = userSite();
-    if (!out._isFinite() && inputs.every((x) => x._isFinite())) {
+    if (!inBackward && !out._isFinite() && inputs.every((x) => x._isFinite())) {
       throw new AnomalyError(
         op,
         `produced NaN or Inf in the forward pass from finite inputs (${describeInputs(inputs)}); recorded at ${out.site}`,
@@ -243,6 +249,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   const { fn, roots, seeds, accumulate } = req;
   const wrt = req.wrt ?? [];
   const order = topologicalOrder(fn, roots);
+  const parked = park(order, wrt);
   const results: (Node | null)[] = wrt.map(() => null);
   for (let k = 0; k < wrt.length; k++) wrt[k]!._slot = k;
   let createGraph = req.createGraph ?? false;
@@ -251,7 +258,9 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   }
   const retain = req.retainGraph ?? createGraph;
   const prevMode = gradEnabled;
+  const prevInBackward = inBackward;
   gradEnabled = createGraph;
+  inBackward = true;
   try {
     for (let r = 0; r < roots.length; r++) {
       const root = roots[r]!;
@@ -310,8 +319,31 @@ export function runBackward(req: PassRequest): (Node | null)[] {
     }
   } finally {
     gradEnabled = prevMode;
+    inBackward = prevInBackward;
     for (const node of order) node._cot = null;
     for (const node of wrt) node._slot = -1;
+    for (const [node, cot, slot] of parked) {
+      node._cot = cot;
+      node._slot = slot;
+    }
   }
   return results;
+}
+
+/**
+ * A pullback may run a pass of its own (a checkpointed op calling vjp to recompute its block),
+ * which can reach nodes that still hold the enclosing pass's pending cotangents and result slots.
+ * Take those off the nodes for the inner pass; runBackward puts them back when it ends.
+ */
+function park(order: readonly Node[], wrt: readonly Node[]): [Node, Node | null, number][] {
+  const parked: [Node, Node | null, number][] = [];
+  for (const list of [order, wrt]) {
+    for (const node of list) {
+      if (node._cot === null && node._slot < 0) continue;
+      parked.push([node, node._cot, node._slot]);
+      node._cot = null;
+      node._slot = -1;
+    }
+  }
+  return parked;
 }

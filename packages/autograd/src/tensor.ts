@@ -165,7 +165,7 @@ export class Tensor extends Node {
       throw new GraphError(fn, `${where} is not a Tensor (got ${c === null ? 'null' : typeof c}); expected a tensor of shape ${formatShape(this.shape)}`);
     }
     if (c.dtype !== this.dtype) {
-      throw new DTypeError(fn, `${where} has dtype ${c.dtype}; expected ${this.dtype} like the input`);
+      throw new DTypeError(fn, `${where} has dtype ${c.dtype}; expected ${this.dtype} like the ${index < 0 ? 'output' : 'input'}`);
     }
     if (sameShape(c.shape, this.shape)) return c;
     // The one place where broadcasting is undone: an input that was broadcast to the op's
@@ -175,7 +175,7 @@ export class Tensor extends Node {
     }
     throw new ShapeError(
       fn,
-      `${where} has shape ${formatShape(c.shape)}; expected the input's shape ${formatShape(this.shape)}` +
+      `${where} has shape ${formatShape(c.shape)}; expected the ${index < 0 ? 'output' : 'input'}'s shape ${formatShape(this.shape)}` +
         (index >= 0 ? ` (or a shape it was broadcast to, no larger in rank than the output's ${formatShape((consumer as Tensor).shape ?? [])})` : ''),
     );
   }

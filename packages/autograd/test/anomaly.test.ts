@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { AnomalyError, detectAnomaly, greater, isAnomalyEnabled, log, mul, sqrt, sum, tensor, where } from '../src/index.ts';
+
+interface Site {
+  file: string;
+  line: number;
+}
+
+/** File and line of a `path:line:column` location (a stack frame or an AnomalyError's site). */
+function parseSite(text: string): Site {
+  const m = /((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(text.trim());
+  if (!m) throw new Error(`not a location: ${text}`);
+  return { file: m[1]!.replace(/^file:\/\//, ''), line: Number(m[2]) };
+}
+
+/** Where the caller of `here()` is: write it on the same line as the op under test. */
+function here(): Site {
+  const frames = (new Error().stack ?? '').split('\n');
+  // frames[0] is the message, [1] is here() itself, [2] is its caller
+  return parseSite(frames[2]!);
+}
+
+function catchAnomaly(fn: () => unknown): AnomalyError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AnomalyError) return e;
+    throw e;
+  }
+  throw new Error('expected an AnomalyError');
+}
+
+describe('detectAnomaly', () => {
+  it('names log, the forward pass and the line of the log call for a NaN from finite inputs', () => {
+    let at: Site | undefined;
+    const err = catchAnomaly(() =>
+      detectAnomaly(() => {
+        const x = tensor([2, -1], { requiresGrad: true });
+        at = here(); const y = log(x); // eslint-disable-line
+        return sum(y);
+      }),
+    );
+    expect(err.op).toBe('log');
+    expect(err.pass).toBe('forward');
+    expect(err.message).toMatch(/^log: .*forward pass/);
+    expect(parseSite(err.site)).toEqual(at);
+    expect(err.site).toContain('anomaly.test.ts');
+  });
+
+  it('names sqrt, the backward pass and the line of the sqrt call for an Inf cotangent at 0', () => {
+    let at: Site | undefined;
+    const err = catchAnomaly(() =>
+      detectAnomaly(() => {
+        const x = tensor([0, 4], { requiresGrad: true });
+        at = here(); const y = sqrt(x); // eslint-disable-line
+        sum(mul(y, 3)).backward();
+      }),
+    );
+    expect(err.op).toBe('sqrt');
+    expect(err.pass).toBe('backward');
+    expect(err.message).toMatch(/^sqrt: .*backward pass/);
+    expect(parseSite(err.site)).toEqual(at);
+  });
+
+  it('finds the where-branch NaN leak, which without anomaly mode silently reaches x.grad', () => {
+    // where(x > 0, sqrt(x), 0) at x = 0: the unused branch's pullback computes 0 / 0 (PyTorch and
+    // JAX give NaN too; the fix is to make the input safe, e.g. sqrt(where(x > 0, x, 1))).
+    const f = (x: ReturnType<typeof tensor>) => sum(where(greater(x, 0), sqrt(x), 0));
+    const x = tensor([0, 4], { requiresGrad: true });
+    f(x).backward();
+    expect(Number.isNaN(x.grad!.data[0])).toBe(true);
+    expect(x.grad!.data[1]).toBe(0.25);
+
+    let at: Site | undefined;
+    const err = catchAnomaly(() =>
+      detectAnomaly(() => {
+        const z = tensor([0, 4], { requiresGrad: true });
+        at = here(); const y = where(greater(z, 0), sqrt(z), 0); // eslint-disable-line
+        sum(y).backward();
+      }),
+    );
+    expect(err.op).toBe('sqrt');
+    expect(err.pass).toBe('backward');
+    expect(parseSite(err.site)).toEqual(at);
+  });
+
+  it('throws nothing without anomaly mode', () => {
+    const x = tensor([-1, 0], { requiresGrad: true });
+    const y = log(x);
+    expect(Number.isNaN(y.data[0])).toBe(true);
+    expect(y.data[1]).toBe(-Infinity);
+    const z = tensor([0], { requiresGrad: true });
+    sum(sqrt(z)).backward();
+    expect(z.grad!.data[0]).toBe(Infinity);
+  });
+
+  it('does not flag values that were already non-finite, and restores the mode afterwards', () => {
+    detectAnomaly(() => {
+      expect(isAnomalyEnabled()).toBe(true);
+      const x = tensor([Infinity, 1]);
+      mul(x, 2); // Inf in, Inf out: not this op's fault
+    });
+    expect(isAnomalyEnabled()).toBe(false);
+    expect(() => detectAnomaly(() => { throw new RangeError('boom'); })).toThrow(RangeError);
+    expect(isAnomalyEnabled()).toBe(false);
+  });
+});
