@@ -4,8 +4,8 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, arange, eye } from './c
 export type { TensorOptions } from './create.ts';
 export { Scalar, scalar } from './scalar.ts';
 export type { ScalarLike } from './scalar.ts';
-export { Node, noGrad, enableGrad, isGradEnabled, detectAnomaly, isAnomalyEnabled, record, runBackward, topologicalOrder } from './tape.ts';
-export type { Pullback, BackwardOptions } from './tape.ts';
+export { Node, noGrad, enableGrad, isGradEnabled, detectAnomaly, isAnomalyEnabled, record, runBackward, topologicalOrder, withScope, markCut } from './tape.ts';
+export type { Pullback, BackwardOptions, Cut } from './tape.ts';
 export * from './ops/index.ts';
 export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyError, formatShape } from './errors.ts';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp, isTransforming } from './functional.ts';
@@ -20,3 +20,5 @@ export type { GraphOptions } from './graph/export.ts';
 export { explain } from './graph/explain.ts';
 export type { Trace, TraceStep, TraceInput } from './graph/explain.ts';
 export { gradcheck, GradcheckError, type GradcheckOptions, type GradcheckReport, type GradcheckComparison } from './gradcheck.ts';
+export { whyNoGrad } from './graph/why.ts';
+export type { NoGradExplanation, NoGradReason } from './graph/why.ts';

@@ -1,5 +1,5 @@
 import { GraphError, ValueError } from './errors.ts';
-import { Node, record, runBackward } from './tape.ts';
+import { Node, markCut, record, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 
 export type ScalarLike = Scalar | number;
@@ -58,7 +58,9 @@ export class Scalar extends Node {
 
   /** The same value, cut from the tape. */
   detach(): Scalar {
-    return new Scalar(this.data);
+    const out = new Scalar(this.data);
+    markCut('detach', 'detach', [this], out);
+    return out;
   }
 
   named(name: string): this {
@@ -149,8 +151,8 @@ export class Scalar extends Node {
   override _describe(): string {
     return 'scalar';
   }
-  override _isScalarShaped(): boolean {
-    return true;
+  override _copy(): Scalar {
+    return new Scalar(this.data);
   }
   override _fit(c: unknown, consumer: Node, index: number): Node {
     if (c === undefined && index < 0) return new Scalar(1);

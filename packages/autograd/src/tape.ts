@@ -23,13 +23,19 @@ export abstract class Node {
   op = 'leaf';
   inputs: readonly Node[] | null = null;
   pullback: Pullback | null = null;
-  needs: readonly boolean[] | null = null;
   /** Extra op attributes worth showing (axis, perm, ...), for graph export and traces. */
   attrs: Record<string, unknown> | null = null;
   /** Where user code recorded this op (anomaly mode only). */
   site: string | undefined = undefined;
-  /** True once a backward pass without retainGraph released this node's pullback. */
+  /**
+   * True once a backward pass without retainGraph released this node's pullback and inputs, so
+   * that a loss kept for logging does not keep every intermediate tensor alive.
+   */
   freed = false;
+  /** The module scope (e.g. 'mlp/0') the op was recorded in, for collapsing layers in pictures. */
+  scope: string | null = null;
+  /** Set when this value depends on a tracked one through a cut (detach, noGrad, a comparison). */
+  cut: Cut | null = null;
   retainsGrad = false;
   _grad: Node | null = null;
   _cot: Node | null = null;
@@ -45,11 +51,29 @@ export abstract class Node {
   abstract _isFinite(): boolean;
   /** `[2, 3] float64`, for messages. */
   abstract _describe(): string;
-  abstract _isScalarShaped(): boolean;
+  /** A copy that owns its storage: `.grad` must never alias a cotangent sent elsewhere. */
+  abstract _copy(): Node;
 
   get isLeaf(): boolean {
-    return this.inputs === null;
+    return this.inputs === null && !this.freed;
   }
+}
+
+/** Why a value is cut from the values it was computed from; `sources` are held weakly. */
+export interface Cut {
+  /** 'inherited': computed without recording from values that were themselves cut. */
+  reason: 'detach' | 'noGrad' | 'nondifferentiable' | 'inherited';
+  op: string;
+  sources: WeakRef<Node>[];
+}
+
+/** Mark `out` as cut from `inputs` if any of them is tracked (or itself cut from something tracked). */
+export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node[], out: Node): void {
+  // Pullbacks run untracked on tracked values all the time; their results are not user values.
+  if (inBackward) return;
+  let tracked = false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad || inputs[i]!.cut !== null) tracked = true;
+  if (tracked) out.cut = { reason, op, sources: inputs.map((x) => new WeakRef(x)) };
 }
 
 // ---- grad mode -------------------------------------------------------------------------------
@@ -125,6 +149,24 @@ function describeInputs(inputs: readonly Node[]): string {
   return inputs.map((n) => (n.name ? `${n.name}: ` : '') + n._describe()).join(', ');
 }
 
+// ---- scopes ----------------------------------------------------------------------------------
+
+let scope: string | null = null;
+
+/**
+ * Record the ops of `fn` inside a named scope (nested scopes join with '/'). Graph pictures can
+ * then collapse a whole layer into one node. Modules use it for their forward pass.
+ */
+export function withScope<T>(name: string, fn: () => T): T {
+  const prev = scope;
+  scope = prev === null ? name : `${prev}/${name}`;
+  try {
+    return fn();
+  } finally {
+    scope = prev;
+  }
+}
+
 // ---- recording -------------------------------------------------------------------------------
 
 /**
@@ -153,16 +195,24 @@ export function record<T extends Node>(
       );
     }
   }
-  if (!gradEnabled) return out;
+  if (scope !== null) out.scope = scope;
+  if (!gradEnabled) {
+    markCut('noGrad', op, inputs, out);
+    return out;
+  }
   let any = false;
-  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) any = true;
-  if (!any) return out;
-  const needs = new Array<boolean>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i]!.requiresGrad;
+  let cut = false;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i]!.requiresGrad) any = true;
+    else if (inputs[i]!.cut !== null) cut = true;
+  }
+  if (!any) {
+    if (cut) markCut('inherited', op, inputs, out);
+    return out;
+  }
   out.requiresGrad = true;
   out.inputs = inputs;
   out.pullback = pullback;
-  out.needs = needs;
   return out;
 }
 
@@ -276,13 +326,13 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       if (node._slot >= 0) results[node._slot] = cot;
       const inputs = node.inputs;
       if (inputs === null || node.retainsGrad) {
-        if (accumulate) node._grad = node._grad === null ? cot : node._sum(node._grad, cot);
+        if (accumulate) node._grad = node._grad === null ? (createGraph ? cot : cot._copy()) : node._sum(node._grad, cot);
         if (inputs === null) {
           if (req.onLeaf) req.onLeaf(node, cot);
           continue;
         }
       }
-      const needs = node.needs!;
+      const needs = inputs.map(requiresGradOf);
       const sent = node.pullback!(cot, needs);
       if (!Array.isArray(sent) || sent.length !== inputs.length) {
         throw new GraphError(
@@ -314,6 +364,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       if (req.onStep) req.onStep(node, cot, fitted);
       if (!retain) {
         node.pullback = null;
+        node.inputs = null;
         node.freed = true;
       }
     }
@@ -328,6 +379,10 @@ export function runBackward(req: PassRequest): (Node | null)[] {
     }
   }
   return results;
+}
+
+function requiresGradOf(x: Node): boolean {
+  return x.requiresGrad;
 }
 
 /**

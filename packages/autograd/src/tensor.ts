@@ -1,7 +1,7 @@
 import { DTypeError, GraphError, ShapeError, ValueError, formatShape } from './errors.ts';
-import { broadcastsTo, sameShape, sizeOf } from './shape.ts';
+import { broadcastsTo, sameShape } from './shape.ts';
 import type { Shape } from './shape.ts';
-import { Node, runBackward } from './tape.ts';
+import { Node, markCut, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 import * as ops from './ops/index.ts';
 
@@ -97,7 +97,9 @@ export class Tensor extends Node {
 
   /** The same values, cut from the tape: a constant (stop-gradient). */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    const out = new Tensor(this.data, this.shape, this.dtype);
+    markCut('detach', 'detach', [this], out);
+    return out;
   }
 
   item(): number {
@@ -146,8 +148,8 @@ export class Tensor extends Node {
   override _describe(): string {
     return `${formatShape(this.shape)} ${this.dtype}`;
   }
-  override _isScalarShaped(): boolean {
-    return this.size === 1;
+  override _copy(): Tensor {
+    return new Tensor(this.data.slice(), this.shape, this.dtype);
   }
   override _fit(c: unknown, consumer: Node, index: number): Node {
     const where = index < 0 ? 'the seed cotangent' : `the cotangent that op '${consumer.op}' returned for input ${index}`;
@@ -256,8 +258,4 @@ export function describeValue(x: unknown): string {
   if (Array.isArray(x)) return 'an array';
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
   return `${typeof x} ${String(x)}`;
-}
-
-export function sizeMatches(shape: Shape, size: number): boolean {
-  return sizeOf(shape) === size;
 }

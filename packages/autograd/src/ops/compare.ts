@@ -1,47 +1,52 @@
 import { ValueError, formatShape } from '../errors.ts';
 import { mapBinary, mapUnary } from '../kernels.ts';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.ts';
-import { record } from '../tape.ts';
+import { markCut, record } from '../tape.ts';
 import { Tensor, arrayFor, lift, lift2 } from '../tensor.ts';
 import type { DType, TensorLike } from '../tensor.ts';
 import { forEachRow } from '../kernels.ts';
 import { mul } from './arith.ts';
 
-// Comparisons return 0/1 tensors of the operands' dtype and are constants: not recorded.
+// Comparisons return 0/1 tensors of the operands' dtype and are constants: not recorded (but
+// marked as a cut, so that whyNoGrad can say where a path to a parameter ends).
+function constant(op: string, inputs: readonly Tensor[], out: Tensor): Tensor {
+  markCut('nondifferentiable', op, inputs, out);
+  return out;
+}
 
 /** 1 where a = b, else 0 (not differentiable). */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('equal', a, b);
-  return mapBinary('equal', x, y, (p, q) => (p === q ? 1 : 0));
+  return constant('equal', [x, y], mapBinary('equal', x, y, (p, q) => (p === q ? 1 : 0)));
 }
 /** 1 where a ≠ b, else 0 (not differentiable). */
 export function notEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('notEqual', a, b);
-  return mapBinary('notEqual', x, y, (p, q) => (p !== q ? 1 : 0));
+  return constant('notEqual', [x, y], mapBinary('notEqual', x, y, (p, q) => (p !== q ? 1 : 0)));
 }
 /** 1 where a > b, else 0 (not differentiable). */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('greater', a, b);
-  return mapBinary('greater', x, y, (p, q) => (p > q ? 1 : 0));
+  return constant('greater', [x, y], mapBinary('greater', x, y, (p, q) => (p > q ? 1 : 0)));
 }
 /** 1 where a ≥ b, else 0 (not differentiable). */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('greaterEqual', a, b);
-  return mapBinary('greaterEqual', x, y, (p, q) => (p >= q ? 1 : 0));
+  return constant('greaterEqual', [x, y], mapBinary('greaterEqual', x, y, (p, q) => (p >= q ? 1 : 0)));
 }
 /** 1 where a < b, else 0 (not differentiable). */
 export function less(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('less', a, b);
-  return mapBinary('less', x, y, (p, q) => (p < q ? 1 : 0));
+  return constant('less', [x, y], mapBinary('less', x, y, (p, q) => (p < q ? 1 : 0)));
 }
 /** 1 where a ≤ b, else 0 (not differentiable). */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('lessEqual', a, b);
-  return mapBinary('lessEqual', x, y, (p, q) => (p <= q ? 1 : 0));
+  return constant('lessEqual', [x, y], mapBinary('lessEqual', x, y, (p, q) => (p <= q ? 1 : 0)));
 }
 /** −1, 0 or 1 by the sign of x (not differentiable). */
 export function sign(x: Tensor): Tensor {
-  return mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN));
+  return constant('sign', [x], mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN)));
 }
 
 /** Elementwise max(a, b). */

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { add, greater, mul, noGrad, relu, scalar, sum, tensor, whyNoGrad, GraphError } from '../src/index.ts';
+
+describe('whyNoGrad', () => {
+  it('a tensor that does not require grad', () => {
+    const x = tensor([1, 2]);
+    const w = tensor([3, 4], { requiresGrad: true });
+    const y = sum(mul(x, w));
+    const why = whyNoGrad(x, y);
+    expect(why.reason).toBe('does-not-require-grad');
+    expect(why.structural).toBe(true);
+  });
+
+  it('not on any path to the output', () => {
+    const a = tensor([1, 2], { requiresGrad: true, name: 'a' });
+    const b = tensor([1, 2], { requiresGrad: true, name: 'b' });
+    expect(whyNoGrad(a, sum(b)).reason).toBe('not-on-path');
+  });
+
+  it('cut by detach, by noGrad, and by a non-differentiable op', () => {
+    const w = tensor([1, -2], { requiresGrad: true, name: 'w' });
+    const viaDetach = sum(mul(w.detach(), 3));
+    expect(whyNoGrad(w, viaDetach).reason).toBe('cut-by-detach');
+    const h = noGrad(() => mul(w, 2));
+    const viaNoGrad = sum(mul(h, tensor([1, 1], { requiresGrad: true })));
+    const noGradWhy = whyNoGrad(w, viaNoGrad);
+    expect(noGradWhy.reason).toBe('cut-by-noGrad');
+    expect(noGradWhy.message).toContain("'mul'");
+    const v = tensor([1, 1], { requiresGrad: true });
+    const viaCompare = sum(mul(greater(w, 0), v));
+    const cmp = whyNoGrad(w, viaCompare);
+    expect(cmp.reason).toBe('non-differentiable-op');
+    expect(cmp.message).toContain("'greater'");
+  });
+
+  it('a numeric zero (a dead relu) is told apart from a structural one', () => {
+    const w = tensor([-1, -2], { requiresGrad: true, name: 'w' });
+    const y = sum(relu(w));
+    const why = whyNoGrad(w, y);
+    expect(why.reason).toBe('numeric-zero');
+    expect(why.structural).toBe(false);
+    // The check does not consume the graph or touch .grad.
+    expect(w.grad).toBeNull();
+    y.backward();
+    expect(Array.from(w.grad!.data)).toEqual([0, 0]);
+  });
+
+  it('a parameter with a gradient', () => {
+    const a = scalar(2, 'a');
+    const y = a.mul(a);
+    expect(whyNoGrad(a, y).reason).toBe('has-gradient');
+  });
+});
+
+describe('ownership after backward', () => {
+  it('.grad never aliases a cotangent sent to another leaf or the seed', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const seed = tensor([1, 1]);
+    add(a, b).backward(seed);
+    expect(a.grad).not.toBe(b.grad);
+    expect(a.grad).not.toBe(seed);
+    (a.grad!.data as Float64Array)[0] = 100;
+    expect(b.grad!.data[0]).toBe(1);
+    expect(seed.data[0]).toBe(1);
+  });
+
+  it('a freed graph releases its inputs, and walking it again is an error', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = mul(x, 3);
+    const y = sum(h);
+    y.backward();
+    expect(y.inputs).toBeNull();
+    expect(h.inputs).toBeNull();
+    expect(y.isLeaf).toBe(false);
+    expect(() => y.backward()).toThrow(GraphError);
+    expect(() => y.backward()).toThrow(/freed.*retainGraph/);
+  });
+});
