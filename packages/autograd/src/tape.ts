@@ -299,7 +299,8 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   const { fn, roots, seeds, accumulate } = req;
   const wrt = req.wrt ?? [];
   const order = topologicalOrder(fn, roots);
-  const parked = park(order, wrt);
+  // Only a pass started from inside another pass's pullback can meet pending cotangents.
+  const parked = inBackward ? park(order, wrt) : NOTHING_PARKED;
   const results: (Node | null)[] = wrt.map(() => null);
   for (let k = 0; k < wrt.length; k++) wrt[k]!._slot = k;
   let createGraph = req.createGraph ?? false;
@@ -332,7 +333,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
           continue;
         }
       }
-      const needs = inputs.map(requiresGradOf);
+      const needs = needsOf(inputs);
       const sent = node.pullback!(cot, needs);
       if (!Array.isArray(sent) || sent.length !== inputs.length) {
         throw new GraphError(
@@ -341,7 +342,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
             `expected an array of ${inputs.length} (one per input, null for none)`,
         );
       }
-      const fitted: (Node | null)[] = new Array(inputs.length).fill(null);
+      const fitted: (Node | null)[] | null = req.onStep ? new Array(inputs.length).fill(null) : null;
       for (let i = 0; i < inputs.length; i++) {
         const c = sent[i];
         if (!needs[i] || c === null || c === undefined) continue;
@@ -358,10 +359,10 @@ export function runBackward(req: PassRequest): (Node | null)[] {
             node.site ?? 'unknown location',
           );
         }
-        fitted[i] = g;
+        if (fitted !== null) fitted[i] = g;
         input._cot = input._cot === null ? g : input._sum(input._cot, g);
       }
-      if (req.onStep) req.onStep(node, cot, fitted);
+      if (fitted !== null) req.onStep!(node, cot, fitted);
       if (!retain) {
         node.pullback = null;
         node.inputs = null;
@@ -381,8 +382,15 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   return results;
 }
 
-function requiresGradOf(x: Node): boolean {
-  return x.requiresGrad;
+const ALL_NEEDED: readonly (readonly boolean[])[] = [[], [true], [true, true], [true, true, true]];
+const NOTHING_PARKED: [Node, Node | null, number][] = [];
+
+/** Which inputs want a cotangent; a shared constant in the common case where all of them do. */
+function needsOf(inputs: readonly Node[]): readonly boolean[] {
+  let all = true;
+  for (let i = 0; i < inputs.length; i++) if (!inputs[i]!.requiresGrad) all = false;
+  if (all && inputs.length < ALL_NEEDED.length) return ALL_NEEDED[inputs.length]!;
+  return inputs.map((x) => x.requiresGrad);
 }
 
 /**
