@@ -1,0 +1,89 @@
+// Argument checks shared by the public functions of @pullback/nn. Each takes the public name of
+// the caller (`fn`) so that the error reads `SGD: learning rate must be > 0, got -1`.
+import { DTypeError, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
+import type { DType } from '@pullback/autograd';
+
+/** `number 3`, `null`, `an array`, `Tensor`: what the user passed, for messages. */
+export function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (x === undefined) return 'undefined';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
+  if (typeof x === 'string') return `string ${JSON.stringify(x)}`;
+  return `${typeof x} ${String(x)}`;
+}
+
+export function checkTensor(fn: string, what: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(fn, `${what} must be a Tensor, got ${describe(x)}`);
+  return x;
+}
+
+/** A finite number > 0 (or ≥ 0 with `allowZero`). */
+export function checkPositive(fn: string, what: string, x: unknown, allowZero = false): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || (allowZero ? x < 0 : x <= 0)) {
+    throw new ValueError(fn, `${what} must be a finite number ${allowZero ? '≥ 0' : '> 0'}, got ${describe(x)}`);
+  }
+  return x;
+}
+
+/** An integer ≥ `min`. */
+export function checkInteger(fn: string, what: string, x: unknown, min: number): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) {
+    throw new ValueError(fn, `${what} must be an integer ≥ ${min}, got ${describe(x)}`);
+  }
+  return x;
+}
+
+export function checkDType(fn: string, dtype: unknown): DType {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new ValueError(fn, `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
+  }
+  return dtype;
+}
+
+/** A shape given by the user: an array of non-negative integers. */
+export function checkShape(fn: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new ValueError(fn, `shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}`);
+  }
+  return [...(shape as number[])];
+}
+
+/** One of `allowed`, or a ValueError listing them. */
+export function checkChoice<T extends string>(fn: string, what: string, x: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(x as T)) {
+    throw new ValueError(fn, `${what} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(x)}`);
+  }
+  return x as T;
+}
+
+/** Two tensors of the same shape and dtype (prediction and target of a loss). */
+export function checkPair(fn: string, a: unknown, y: unknown, names: [string, string] = ['prediction', 'target']): [Tensor, Tensor] {
+  const p = checkTensor(fn, names[0], a);
+  const t = checkTensor(fn, names[1], y);
+  if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i])) {
+    throw new ShapeError(fn, `${names[0]} has shape ${formatShape(p.shape)} but ${names[1]} has shape ${formatShape(t.shape)}; they must be equal`);
+  }
+  if (p.dtype !== t.dtype) {
+    throw new DTypeError(fn, `${names[0]} has dtype ${p.dtype} but ${names[1]} has dtype ${t.dtype}; cast one with .cast('${p.dtype}')`);
+  }
+  return [p, t];
+}
+
+/** An options argument: undefined or a plain object. */
+export function checkOptions<T extends object>(fn: string, options: unknown): Partial<T> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(fn, `options must be an object, got ${describe(options)}`);
+  }
+  return options as Partial<T>;
+}
+
+/** Reject option names the function does not know (a typo like `learningRate` would be silently ignored). */
+export function checkKeys(fn: string, options: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ValueError(fn, `unknown option '${key}'; expected ${allowed.map((a) => `'${a}'`).join(', ')}`);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { ValueError } from '@pullback/autograd';
+import type { DType } from '@pullback/autograd';
+import type { Module } from '../module.ts';
+import { assignParameters, checkModule } from './state.ts';
+import type { SavedTensor } from './state.ts';
+
+export const JSON_FORMAT = 'pullback-parameters';
+const VERSION = 1;
+
+/** A number as JSON: itself, or a string for the values JSON cannot hold (−0, NaN, ±Infinity). */
+function encode(v: number): number | string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (Object.is(v, -0)) return '-0';
+  return v;
+}
+
+const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+
+/**
+ * The module's parameters as a JSON string:
+ * `{"format":"pullback-parameters","version":1,"tensors":{"<name>":{"dtype","shape","data"}}}`.
+ * Numbers are written in JavaScript's shortest round-trip form, so loading gives back the same
+ * bits (−0, NaN and ±Infinity are written as strings; NaN payloads are not kept).
+ */
+export function saveJson(module: Module): string {
+  const m = checkModule('saveJson', module);
+  const tensors: Record<string, { dtype: DType; shape: number[]; data: (number | string)[] }> = {};
+  for (const [name, t] of m.namedParameters()) {
+    tensors[name] = { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data, encode) };
+  }
+  return JSON.stringify({ format: JSON_FORMAT, version: VERSION, tensors });
+}
+
+function parseTensor(fn: string, name: string, entry: unknown): SavedTensor {
+  const bad = (what: string): never => {
+    throw new ValueError(fn, `tensor '${name}': ${what}`);
+  };
+  if (entry === null || typeof entry !== 'object') bad('expected an object { dtype, shape, data }');
+  const { dtype, shape, data } = entry as Record<string, unknown>;
+  if (dtype !== 'float32' && dtype !== 'float64') bad(`dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`shape must be an array of non-negative integers`);
+  if (!Array.isArray(data)) bad(`data must be an array`);
+  const dims = shape as number[];
+  const values = data as unknown[];
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== size) bad(`${values.length} values for shape [${dims.join(', ')}], expected ${size}`);
+  const out = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  values.forEach((v, i) => {
+    if (typeof v === 'number') out[i] = v;
+    else if (typeof v === 'string' && v in SPECIAL) out[i] = SPECIAL[v]!;
+    else bad(`value ${JSON.stringify(v)} at position ${i} is not a number`);
+  });
+  return { dtype: dtype as DType, shape: dims, data: out };
+}
+
+/**
+ * Load parameters written by `saveJson` (a string or the parsed object) into `module`, in place.
+ * The names must match the module's parameters exactly and each dtype and shape must agree;
+ * everything is checked before anything is written, so on error the module is unchanged.
+ */
+export function loadJson(module: Module, json: string | object): void {
+  const fn = 'loadJson';
+  const m = checkModule(fn, module);
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new ValueError(fn, `not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ValueError(fn, `expected an object as written by saveJson`);
+  const { format, version, tensors } = doc as Record<string, unknown>;
+  if (format !== JSON_FORMAT) throw new ValueError(fn, `format is ${JSON.stringify(format)}, expected '${JSON_FORMAT}' (as written by saveJson)`);
+  if (version !== VERSION) throw new ValueError(fn, `version ${JSON.stringify(version)} is not supported; expected ${VERSION}`);
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) throw new ValueError(fn, `'tensors' must be an object of name → tensor`);
+  const saved = new Map<string, SavedTensor>();
+  for (const [name, entry] of Object.entries(tensors)) saved.set(name, parseTensor(fn, name, entry));
+  assignParameters(fn, m, saved);
+}

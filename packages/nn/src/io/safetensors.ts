@@ -1,0 +1,222 @@
+// The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
+// u64 N, N bytes of UTF-8 JSON header, then the tensors' raw little-endian bytes. The header maps
+// each name to {"dtype", "shape", "data_offsets": [begin, end]} (offsets relative to the start of
+// the data section) plus an optional "__metadata__" map of strings to strings.
+import { DTypeError, ValueError } from '@pullback/autograd';
+import type { DType } from '@pullback/autograd';
+import type { Module } from '../module.ts';
+import { checkKeys, checkOptions, describe } from '../internal/check.ts';
+import { assignParameters, checkModule } from './state.ts';
+import type { SavedTensor } from './state.ts';
+
+export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
+export type SafetensorsData =
+  | Float64Array | Float32Array | BigInt64Array | BigUint64Array
+  | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+
+export interface SafetensorsTensor {
+  dtype: SafetensorsDType;
+  shape: number[];
+  /** The values; F16 and BF16 are widened to a Float32Array, BOOL is a Uint8Array of 0/1. */
+  data: SafetensorsData;
+}
+
+export interface SaveSafetensorsOptions {
+  /** Free-form string → string metadata, stored under "__metadata__". */
+  metadata?: Record<string, string>;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+interface Codec {
+  bytes: number;
+  decode: (raw: Uint8Array, n: number) => SafetensorsData;
+}
+
+/** Copy `raw` to a fresh aligned buffer and view it as `Ctor`, swapping bytes on a big-endian host. */
+function view<T>(Ctor: { new (b: ArrayBuffer): T }, bytes: number): Codec['decode'] {
+  return (raw) => {
+    const copy = raw.slice();
+    if (!LITTLE_ENDIAN && bytes > 1) {
+      for (let i = 0; i < copy.length; i += bytes) copy.subarray(i, i + bytes).reverse();
+    }
+    return new Ctor(copy.buffer) as unknown as SafetensorsData;
+  };
+}
+
+/** IEEE half → float32 value. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+const CODECS: Record<SafetensorsDType, Codec> = {
+  F64: { bytes: 8, decode: view(Float64Array, 8) },
+  F32: { bytes: 4, decode: view(Float32Array, 4) },
+  F16: { bytes: 2, decode: (raw, n) => Float32Array.from({ length: n }, (_, i) => halfToFloat(raw[2 * i]! | (raw[2 * i + 1]! << 8))) },
+  BF16: { bytes: 2, decode: (raw, n) => new Float32Array(Uint32Array.from({ length: n }, (_, i) => ((raw[2 * i]! | (raw[2 * i + 1]! << 8)) << 16) >>> 0).buffer) },
+  I64: { bytes: 8, decode: view(BigInt64Array, 8) },
+  U64: { bytes: 8, decode: view(BigUint64Array, 8) },
+  I32: { bytes: 4, decode: view(Int32Array, 4) },
+  U32: { bytes: 4, decode: view(Uint32Array, 4) },
+  I16: { bytes: 2, decode: view(Int16Array, 2) },
+  U16: { bytes: 2, decode: view(Uint16Array, 2) },
+  I8: { bytes: 1, decode: view(Int8Array, 1) },
+  U8: { bytes: 1, decode: view(Uint8Array, 1) },
+  BOOL: { bytes: 1, decode: view(Uint8Array, 1) },
+};
+
+const TO_DTYPE: Partial<Record<SafetensorsDType, DType>> = { F64: 'float64', F32: 'float32' };
+
+/** Little-endian bytes of a float tensor's data. */
+function rawBytes(data: Float64Array | Float32Array): Uint8Array {
+  const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  const width = data.BYTES_PER_ELEMENT;
+  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+  return bytes;
+}
+
+/**
+ * The module's parameters in the safetensors format, in `namedParameters()` order: F64 for
+ * float64, F32 for float32. The JSON header is padded with spaces to a multiple of 8 bytes, so the
+ * data section starts 8-byte aligned.
+ */
+export function saveSafetensors(module: Module, options: SaveSafetensorsOptions = {}): Uint8Array {
+  const fn = 'saveSafetensors';
+  const m = checkModule(fn, module);
+  const o = checkOptions<SaveSafetensorsOptions>(fn, options);
+  checkKeys(fn, o, ['metadata']);
+  const header: Record<string, unknown> = {};
+  if (o.metadata !== undefined) {
+    const md = o.metadata;
+    if (md === null || typeof md !== 'object' || Object.values(md).some((v) => typeof v !== 'string')) {
+      throw new ValueError(fn, `metadata must be an object of string values, got ${describe(md)}`);
+    }
+    header.__metadata__ = { ...md };
+  }
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, t] of m.namedParameters()) {
+    if (name === '__metadata__') throw new ValueError(fn, `a parameter cannot be called '__metadata__'`);
+    const bytes = rawBytes(t.data);
+    header[name] = { dtype: t.dtype === 'float64' ? 'F64' : 'F32', shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  if (padded !== json.length) {
+    const p = new Uint8Array(padded).fill(0x20);
+    p.set(json);
+    json = p;
+  }
+  const out = new Uint8Array(8 + json.length + offset);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, json.length, true);
+  dv.setUint32(4, Math.floor(json.length / 2 ** 32), true);
+  out.set(json, 8);
+  let at = 8 + json.length;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+interface Parsed {
+  tensors: Map<string, SafetensorsTensor>;
+  metadata: Record<string, string>;
+}
+
+function parse(fn: string, bytes: Uint8Array): Parsed {
+  if (!(bytes instanceof Uint8Array)) throw new ValueError(fn, `expected a Uint8Array, got ${describe(bytes)}`);
+  if (bytes.length < 8) throw new ValueError(fn, `truncated file: ${bytes.length} bytes, but the header length alone takes 8`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
+  if (n > bytes.length - 8) throw new ValueError(fn, `truncated file: the header claims ${n} bytes but only ${bytes.length - 8} follow the length`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw new ValueError(fn, `bad header: not valid UTF-8 JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ValueError(fn, `bad header: expected a JSON object of name → tensor`);
+  const data = bytes.subarray(8 + n);
+  const metadata: Record<string, string> = {};
+  const spans: [number, number, string][] = [];
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (entry === null || typeof entry !== 'object' || Object.values(entry).some((v) => typeof v !== 'string')) {
+        throw new ValueError(fn, `bad header: __metadata__ must be an object of string values`);
+      }
+      Object.assign(metadata, entry);
+      continue;
+    }
+    const bad = (what: string): never => {
+      throw new ValueError(fn, `bad header: tensor '${name}' ${what}`);
+    };
+    if (entry === null || typeof entry !== 'object') bad(`must be an object {dtype, shape, data_offsets}`);
+    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
+    if (typeof dtype !== 'string' || !(dtype in CODECS)) bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`has a bad shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
+      bad(`has bad data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 ≤ begin ≤ end`);
+    }
+    const codec = CODECS[dtype as SafetensorsDType];
+    const dims = shape as number[];
+    const [begin, end] = offsets as [number, number];
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * codec.bytes) bad(`has ${end - begin} bytes but shape [${dims.join(', ')}] of ${dtype} needs ${count * codec.bytes}`);
+    if (end > data.length) throw new ValueError(fn, `truncated file: tensor '${name}' ends at byte ${end} of the data section, which has ${data.length}`);
+    spans.push([begin, end, name]);
+    tensors.set(name, { dtype: dtype as SafetensorsDType, shape: dims, data: codec.decode(data.subarray(begin, end), count) });
+  }
+  // As the reference implementation: the tensors tile the data section, no gaps, no overlaps.
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let at = 0;
+  for (const [begin, end, name] of spans) {
+    if (begin !== at) throw new ValueError(fn, `bad header: tensor '${name}' starts at byte ${begin} but the previous tensor ends at ${at} (gaps and overlaps are not allowed)`);
+    at = end;
+  }
+  if (at !== data.length) throw new ValueError(fn, `size mismatch: the tensors fill ${at} bytes but the data section has ${data.length}`);
+  return { tensors, metadata };
+}
+
+/** Every tensor of a safetensors file: name → { dtype, shape, data } (all checked first). */
+export function decodeSafetensors(bytes: Uint8Array): Map<string, SafetensorsTensor> {
+  return parse('decodeSafetensors', bytes).tensors;
+}
+
+/** The "__metadata__" map of a safetensors file ({} when absent). */
+export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> {
+  return parse('safetensorsMetadata', bytes).metadata;
+}
+
+/**
+ * Load a safetensors file into `module`'s parameters, in place. The names must match exactly
+ * (no missing, no extra tensors), and each tensor's dtype (F64 ↔ float64, F32 ↔ float32) and
+ * shape must agree; the whole file is checked before anything is written.
+ */
+export function loadSafetensors(module: Module, bytes: Uint8Array): void {
+  const fn = 'loadSafetensors';
+  const m = checkModule(fn, module);
+  const { tensors } = parse(fn, bytes);
+  const names = new Set(m.namedParameters().map(([name]) => name));
+  const saved = new Map<string, SavedTensor>();
+  for (const [name, t] of tensors) {
+    const dtype = TO_DTYPE[t.dtype];
+    if (dtype === undefined) {
+      if (names.has(name)) throw new DTypeError(fn, `'${name}' has dtype ${t.dtype}; parameters load from F64 (float64) or F32 (float32) only`);
+      // Not a parameter: assignParameters reports it as unexpected, whatever its dtype.
+      saved.set(name, { dtype: 'float64', shape: t.shape, data: [] });
+      continue;
+    }
+    saved.set(name, { dtype, shape: t.shape, data: t.data as Float64Array | Float32Array });
+  }
+  assignParameters(fn, m, saved);
+}
