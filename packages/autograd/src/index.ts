@@ -1,4 +1,4 @@
-export { Tensor } from './tensor.ts';
+export { Tensor, stopGradient } from './tensor.ts';
 export type { DType, TypedArray, TensorLike, Axis } from './tensor.ts';
 export { tensor, zeros, ones, full, zerosLike, onesLike, arange, eye } from './create.ts';
 export type { TensorOptions } from './create.ts';

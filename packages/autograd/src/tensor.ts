@@ -224,6 +224,12 @@ export class Tensor extends Node {
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
 }
 
+/** JAX's name for `x.detach()`: the same values as a constant, cut from the tape. */
+export function stopGradient(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError('stopGradient', `expected a Tensor, got ${describeValue(x)}`);
+  return x.detach();
+}
+
 /** Same dtype for all operands, or a DTypeError naming `fn`. */
 export function commonDType(fn: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) {
