@@ -22,3 +22,4 @@ export type { Trace, TraceStep, TraceInput } from './graph/explain.ts';
 export { gradcheck, GradcheckError, type GradcheckOptions, type GradcheckReport, type GradcheckComparison } from './gradcheck.ts';
 export { whyNoGrad } from './graph/why.ts';
 export type { NoGradExplanation, NoGradReason } from './graph/why.ts';
+export type { Annotation, ExplainOptions, TraceGroup } from './graph/explain.ts';

@@ -43,3 +43,6 @@ export type { IdxArray, IdxData, IdxType } from './data/idx.ts';
 export { saveJson, loadJson, JSON_FORMAT } from './io/json.ts';
 export { saveSafetensors, loadSafetensors, decodeSafetensors, safetensorsMetadata } from './io/safetensors.ts';
 export type { SafetensorsDType, SafetensorsData, SafetensorsTensor, SaveSafetensorsOptions } from './io/safetensors.ts';
+export { explainBackprop } from './trace/explain-backprop.ts';
+export type { ExplainBackpropOptions, BackpropTrace, BackpropGroup } from './trace/explain-backprop.ts';
+export { scopeKinds } from './trace/scope-kinds.ts';

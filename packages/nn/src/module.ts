@@ -1,7 +1,10 @@
-import { Tensor, ValueError } from '@pullback/autograd';
+import { Tensor, ValueError, withScope } from '@pullback/autograd';
 import { describe } from './internal/check.ts';
 
 const NAME = /^[A-Za-z0-9_$]+$/;
+
+/** Module calls in progress (see `Module.scoped`). */
+let callDepth = 0;
 
 /**
  * A function y = f(x; θ) with trainable parameters θ, possibly built from child modules.
@@ -27,17 +30,43 @@ const NAME = /^[A-Za-z0-9_$]+$/;
  * Names are dotted paths in registration order (parameters first, then children), so
  * serialisation and optimizers see a stable order. Name a weight matrix `weight` if `l2Penalty`
  * should regularise it.
+ *
+ * Scopes (for graph pictures and traces): `call` records `forward` inside the tape scope
+ * `scopeName`, which is the name the parent registered this module under ('layers.0'), or the
+ * class name for a module nobody registered ('MLP'). Scopes nest as calls nest, so the ops of
+ * `mlp.call(x)` read 'MLP/layers.0', 'MLP/layers.1', .... An unregistered module called from
+ * inside another module's call (an MLP's activation layers) opens no scope of its own: its ops
+ * belong to the caller. Parameters carry the path of their owner from the root of the
+ * registration tree ('MLP/layers.0'), so they match the ops when the root is the module called.
+ * A module called twice records both calls under one scope.
  */
 export abstract class Module {
   private readonly ownParameters = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
+  private registeredName: string | null = null;
 
   /** y = f(x; θ). */
   abstract forward(x: Tensor): Tensor;
 
-  /** Same as `forward(x)`. */
+  /** `forward(x)`, with its ops recorded in the scope `scopeName` (see the class comment). */
   call(x: Tensor): Tensor {
-    return this.forward(x);
+    return this.scoped(() => this.forward(x));
+  }
+
+  /** Run `fn` as `call` runs `forward`: inside this module's scope (for methods like `forwardTrace`). */
+  scoped<T>(fn: () => T): T {
+    if (this.registeredName === null && callDepth > 0) return fn();
+    callDepth++;
+    try {
+      return withScope(this.scopeName, fn);
+    } finally {
+      callDepth--;
+    }
+  }
+
+  /** The tape scope segment of this module: its registered name, else its class name. */
+  get scopeName(): string {
+    return this.registeredName ?? (this.constructor.name || 'Module');
   }
 
   /**
@@ -53,6 +82,7 @@ export abstract class Module {
     }
     tensor.requiresGrad = true;
     this.ownParameters.set(name, tensor);
+    tensor.scope ??= this.scopeName;
     return tensor;
   }
 
@@ -62,7 +92,7 @@ export abstract class Module {
     this.checkName(fn, name);
     if (!(module instanceof Module)) throw new ValueError(fn, `child '${name}' must be a Module, got ${describe(module)}`);
     if ((module as Module) === this) throw new ValueError(fn, `a module cannot be its own child ('${name}')`);
-    this.children.set(name, module);
+    this.adopt(name, module);
     return module;
   }
 
@@ -74,8 +104,31 @@ export abstract class Module {
     modules.forEach((m, i) => {
       if (!(m instanceof Module)) throw new ValueError(fn, `'${name}'[${i}] must be a Module, got ${describe(m)}`);
     });
-    modules.forEach((m, i) => this.children.set(`${name}.${i}`, m));
+    modules.forEach((m, i) => this.adopt(`${name}.${i}`, m));
     return [...modules];
+  }
+
+  /**
+   * Make `child` a child called `name` (its first name wins as its scope) and re-stamp the scope
+   * of every parameter below this module with its path from here, which the grandparent's
+   * registration will extend in turn. O(parameters) per registration, at construction only.
+   */
+  private adopt(name: string, child: Module): void {
+    this.children.set(name, child);
+    child.registeredName ??= name;
+    const seen = new Set<Tensor>();
+    const visited = new Set<Module>();
+    const stamp = (m: Module, path: string): void => {
+      if (visited.has(m)) return; // a cycle; namedParameters reports it
+      visited.add(m);
+      for (const t of m.ownParameters.values()) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        t.scope = path;
+      }
+      for (const [n, c] of m.children) if (n === c.registeredName) stamp(c, `${path}/${n}`);
+    };
+    stamp(this, this.scopeName);
   }
 
   private checkName(fn: string, name: string): void {
