@@ -312,6 +312,8 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   const prevInBackward = inBackward;
   gradEnabled = createGraph;
   inBackward = true;
+  const arrived: Node[] = [];
+  const done: Node[] = [];
   try {
     for (let r = 0; r < roots.length; r++) {
       const root = roots[r]!;
@@ -327,7 +329,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       if (node._slot >= 0) results[node._slot] = cot;
       const inputs = node.inputs;
       if (inputs === null || node.retainsGrad) {
-        if (accumulate) node._grad = node._grad === null ? (createGraph ? cot : cot._copy()) : node._sum(node._grad, cot);
+        if (accumulate) arrived.push(node, cot);
         if (inputs === null) {
           if (req.onLeaf) req.onLeaf(node, cot);
           continue;
@@ -363,11 +365,19 @@ export function runBackward(req: PassRequest): (Node | null)[] {
         input._cot = input._cot === null ? g : input._sum(input._cot, g);
       }
       if (fitted !== null) req.onStep!(node, cot, fitted);
-      if (!retain) {
-        node.pullback = null;
-        node.inputs = null;
-        node.freed = true;
-      }
+      if (!retain) done.push(node);
+    }
+    // Only a pass that went through commits: a pullback that throws halfway leaves every .grad
+    // as it was and the graph intact, so the user can fix the cause and call backward() again.
+    for (let k = 0; k < arrived.length; k += 2) {
+      const node = arrived[k]!;
+      const cot = arrived[k + 1]!;
+      node._grad = node._grad === null ? (createGraph ? cot : cot._copy()) : node._sum(node._grad, cot);
+    }
+    for (const node of done) {
+      node.pullback = null;
+      node.inputs = null;
+      node.freed = true;
     }
   } finally {
     gradEnabled = prevMode;

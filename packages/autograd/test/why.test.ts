@@ -77,3 +77,20 @@ describe('ownership after backward', () => {
     expect(() => y.backward()).toThrow(/freed.*retainGraph/);
   });
 });
+
+describe('a failed backward pass changes nothing', () => {
+  it('keeps every .grad and the graph when a pullback throws halfway', async () => {
+    const { defineOp } = await import('../src/index.ts');
+    // An op whose pullback returns a wrong shape: the pass fails after other leaves were reached.
+    const bad = defineOp('bad', (x) => ({ output: mul(x, 1), pullback: () => [tensor([1, 2, 3])] }));
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    sum(add(a, b)).backward();
+    const y = sum(add(bad(b), mul(a, 2)));
+    expect(() => y.backward()).toThrow(/bad/);
+    expect(Array.from(a.grad!.data)).toEqual([1, 1]);
+    expect(Array.from(b.grad!.data)).toEqual([1, 1]);
+    // The graph is intact: the same failure again, not "freed".
+    expect(() => y.backward()).toThrow(/bad/);
+  });
+});
