@@ -43,6 +43,8 @@ export type { IdxArray, IdxData, IdxType } from './data/idx.ts';
 export { saveJson, loadJson, JSON_FORMAT } from './io/json.ts';
 export { saveSafetensors, loadSafetensors, decodeSafetensors, safetensorsMetadata } from './io/safetensors.ts';
 export type { SafetensorsDType, SafetensorsData, SafetensorsTensor, SaveSafetensorsOptions } from './io/safetensors.ts';
+export { compareWithBackprop, compareGradients, BackpropComparison } from './compare/index.ts';
+export type { BackpropComparisonJSON, BackpropEquation, CompareOptions, ComparisonRow, ManualGradients, Notation, WorstEntry } from './compare/index.ts';
 export { explainBackprop } from './trace/explain-backprop.ts';
 export type { ExplainBackpropOptions, BackpropTrace, BackpropGroup } from './trace/explain-backprop.ts';
 export { scopeKinds } from './trace/scope-kinds.ts';
