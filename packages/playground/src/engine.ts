@@ -1,0 +1,165 @@
+import { Scalar, explain, record, scalar } from '@pullback/autograd';
+import type { Node, Trace } from '@pullback/autograd';
+import type { Algebra } from './evaluate.ts';
+import { evaluate } from './evaluate.ts';
+import type { Program } from './parser.ts';
+
+// The engine's Scalar has no sqrt or abs (yet): recorded here with their pullbacks, under the op
+// names its trace already knows (explain prints their formulas and local derivatives).
+function sqrt(x: Scalar): Scalar {
+  const out: Scalar = new Scalar(Math.sqrt(x.data));
+  // y = √x  =>  dx = dy / (2√x)   (+Inf at 0)
+  return record('sqrt', [x], out, (dy: Scalar) => [dy.div(out.mul(2))]);
+}
+function abs(x: Scalar): Scalar {
+  // y = |x|  =>  dx = dy sign(x)   (0 at x = 0)
+  return record('abs', [x], new Scalar(Math.abs(x.data)), (dy: Scalar) => [dy.mul(Math.sign(x.data))]);
+}
+
+const scalarAlgebra: Algebra<Scalar> = {
+  // A literal is a constant leaf named by its text, so the graph shows `0.5` rather than `leaf#7`.
+  constant: (v, text) => new Scalar(v, text),
+  neg: (x) => x.neg(),
+  binary(op, a, b) {
+    switch (op) {
+      case '+':
+        return a.add(b);
+      case '-':
+        return a.sub(b);
+      case '*':
+        return a.mul(b);
+      case '/':
+        return a.div(b);
+      case '^':
+        return a.pow(b);
+    }
+  },
+  call(fn, x) {
+    switch (fn) {
+      case 'tanh':
+        return x.tanh();
+      case 'exp':
+        return x.exp();
+      case 'log':
+        return x.log();
+      case 'relu':
+        return x.relu();
+      case 'sigmoid':
+        return x.sigmoid();
+      case 'sqrt':
+        return sqrt(x);
+      case 'abs':
+        return abs(x);
+    }
+  },
+  // Name an op's result after its line (`z1 = ...`); a leaf keeps its own name.
+  bind: (name, x) => (x.inputs !== null && x.name === undefined ? x.named(name) : x),
+};
+
+export interface GraphBuild {
+  output: Scalar;
+  /** One differentiable leaf per variable, shared by every use (fan-out adds up in `.grad`). */
+  leaves: Map<string, Scalar>;
+  bound: Map<string, Scalar>;
+}
+
+/**
+ * Build the program's graph on the engine. `equations` tags named nodes (variables or lines) with
+ * the BP1–BP4 equation their cotangent computes; explain() reports the tag at that step.
+ */
+export function buildGraph(program: Program, values: ReadonlyMap<string, number>, equations: Readonly<Record<string, string>> = {}): GraphBuild {
+  const leaves = new Map<string, Scalar>();
+  for (const name of program.variables) {
+    const v = values.get(name);
+    if (v === undefined) throw new Error(`buildGraph: no value for the variable '${name}'`);
+    leaves.set(name, scalar(v, name));
+  }
+  const { output, bound } = evaluate(program, leaves, scalarAlgebra);
+  for (const [name, equation] of Object.entries(equations)) {
+    const node = leaves.get(name) ?? bound.get(name);
+    if (node) node.attrs = { ...node.attrs, equation };
+  }
+  return { output, leaves, bound };
+}
+
+export interface StepInput {
+  label: string;
+  nodeId: string;
+  /** ∂(this step's node)/∂(input), from the engine; null where it has none. */
+  local: number | null;
+  /** The cotangent sent to this input; null for a constant. */
+  sent: number | null;
+}
+
+/** One step of the backward pass, as plain data for the page. */
+export interface StepView {
+  index: number;
+  /** `n<id>`: the node's id in toDot's output, and so the <title> of its group in the SVG. */
+  nodeId: string;
+  label: string;
+  op: string;
+  leaf: boolean;
+  equation: string | null;
+  value: number;
+  /** The total cotangent ∂output/∂node arriving at this step. */
+  cotangent: number;
+  formula: string;
+  inputs: StepInput[];
+}
+
+export interface Analysis {
+  graph: GraphBuild;
+  value: number;
+  /** Null when the output depends on no variable (a constant): there is no backward pass. */
+  trace: Trace | null;
+  steps: StepView[];
+  /** ∂output/∂variable, read from each leaf's `.grad` after `backward()`. */
+  grads: Map<string, number>;
+}
+
+const num = (x: Node | null): number | null => (x === null ? null : (x as Scalar).data);
+
+function stepViews(trace: Trace): StepView[] {
+  return trace.steps.map((s) => ({
+    index: s.index,
+    nodeId: `n${s.node.id}`,
+    label: s.label,
+    op: s.node.inputs === null ? 'leaf' : s.op,
+    leaf: s.node.inputs === null,
+    equation: s.equation ?? null,
+    value: (s.value as Scalar).data,
+    cotangent: (s.cotangent as Scalar).data,
+    formula: s.formula,
+    inputs: s.inputs.map((i) => ({ label: i.label, nodeId: `n${i.node.id}`, local: num(i.local), sent: num(i.cotangent) })),
+  }));
+}
+
+function interiorNodes(output: Node): Node[] {
+  const seen = new Set<Node>([output]);
+  const stack: Node[] = [output];
+  const out: Node[] = [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.inputs === null) continue;
+    out.push(n);
+    for (const x of n.inputs) if (!seen.has(x)) (seen.add(x), stack.push(x));
+  }
+  return out;
+}
+
+/** Build, trace (explain) and differentiate (backward) the program at these values. */
+export function analyze(program: Program, values: ReadonlyMap<string, number>, equations: Readonly<Record<string, string>> = {}): Analysis {
+  const graph = buildGraph(program, values, equations);
+  const { output } = graph;
+  const grads = new Map<string, number>();
+  if (!output.requiresGrad) {
+    for (const name of graph.leaves.keys()) grads.set(name, 0);
+    return { graph, value: output.data, trace: null, steps: [], grads };
+  }
+  const trace = explain(output);
+  // Keep every node's total cotangent as its .grad, so the drawn graph can show it on each node.
+  for (const n of interiorNodes(output)) n.retainsGrad = true;
+  output.backward({ retainGraph: true });
+  for (const [name, leaf] of graph.leaves) grads.set(name, leaf.grad);
+  return { graph, value: output.data, trace, steps: stepViews(trace), grads };
+}
