@@ -1,6 +1,6 @@
-import { ValueError, formatShape } from './errors.ts';
-import { checkShape, sizeOf } from './shape.ts';
-import { Tensor, arrayFor, describeValue } from './tensor.ts';
+import { ValueError, describeValue, formatShape } from './errors.ts';
+import { checkShape, checkSize, sizeOf } from './shape.ts';
+import { Tensor, arrayFor } from './tensor.ts';
 import type { DType } from './tensor.ts';
 
 export interface TensorOptions {
@@ -13,7 +13,7 @@ export interface TensorOptions {
 
 type Nested = number | readonly Nested[];
 
-function checkDType(fn: string, dtype: unknown): DType {
+export function checkDType(fn: string, dtype: unknown): DType {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new ValueError(fn, `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
   }
@@ -93,7 +93,9 @@ export function tensor(data: Nested | ArrayLike<number>, options: TensorOptions 
 }
 
 function filled(fn: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  if (typeof value !== 'number') throw new ValueError(fn, `the fill value is ${describeValue(value)}; expected a number`);
   const s = checkShape(fn, shape);
+  checkSize(fn, s);
   const d = arrayFor(checkDType(fn, dtype), sizeOf(s));
   if (value !== 0) d.fill(value);
   return new Tensor(d, s, dtype);
@@ -134,6 +136,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
 /** The n×n identity. */
 export function eye(n: number, dtype: DType = 'float64'): Tensor {
   checkShape('eye', [n], 'size');
+  checkSize('eye', [n, n]);
   const d = arrayFor(checkDType('eye', dtype), n * n);
   for (let i = 0; i < n; i++) d[i * n + i] = 1;
   return new Tensor(d, [n, n], dtype);

@@ -33,7 +33,37 @@ export class AnomalyError extends PullbackError {
   }
 }
 
-/** `[2, 3]`, `[]` for a scalar. */
+/** `[2, 3]`, `[]` for a scalar; an entry that is not a number is quoted (`["6"]`), never printed like one. */
 export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  return `[${shape.map((d: unknown) => (typeof d === 'number' ? String(d) : (JSON.stringify(d) ?? String(d)))).join(', ')}]`;
+}
+
+/**
+ * A value the user passed where a number was expected, as a message shows it: a number as is,
+ * anything else with its type (`"6" (a string)`), so that a message never contradicts itself.
+ */
+export function formatValue(x: unknown): string {
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'string') return `${JSON.stringify(x)} (a string)`;
+  if (x === null || x === undefined) return String(x);
+  if (Array.isArray(x)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(x);
+    } catch {
+      json = undefined;
+    }
+    return json !== undefined && json.length <= 40 ? `${json} (an array)` : 'an array';
+  }
+  if (typeof x === 'object') return `a ${(x as object).constructor?.name ?? 'object'}`;
+  if (typeof x === 'function') return 'a function';
+  return `${String(x)} (a ${typeof x})`;
+}
+
+/** What the user passed, after "got" or "is": `number 3`, `null`, `an array`, `Tensor`. */
+export function describeValue(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
+  return `${typeof x} ${String(x)}`;
 }

@@ -1,4 +1,4 @@
-import { GraphError, ShapeError, ValueError, formatShape } from './errors.ts';
+import { GraphError, ShapeError, ValueError, formatShape, formatValue } from './errors.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
 import { Node, record, runBackward, withGradMode } from './tape.ts';
 import { Tensor, describeValue } from './tensor.ts';
@@ -29,9 +29,13 @@ function standIn(x: Tensor): Tensor {
 }
 
 function argnumList(fn: string, argnums: number | readonly number[] | undefined, count: number): number[] {
+  if (argnums !== undefined && typeof argnums !== 'number' && !Array.isArray(argnums)) {
+    throw new ValueError(fn, `argnums must be an integer or an array of integers (argument positions), got ${formatValue(argnums)}`);
+  }
   const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const a of list) {
-    if (!Number.isInteger(a) || a < 0 || a >= count) {
+    if (!Number.isInteger(a)) throw new ValueError(fn, `argnums must be integers (argument positions), got ${formatValue(a)}`);
+    if (a < 0 || a >= count) {
       throw new ValueError(fn, `argnums ${JSON.stringify(argnums)} names argument ${a}, but the function was called with ${count} argument(s)`);
     }
   }
@@ -118,7 +122,14 @@ export function isTransforming(): boolean {
  * argument(s): a Tensor, a number, or arrays / plain objects of them (nested parameter records).
  */
 export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOptions = {}): (...args: any[]) => [any, any] {
-  const fn = 'valueAndGrad';
+  return valueAndGradAs('valueAndGrad', f, options);
+}
+
+/**
+ * valueAndGrad whose errors name `fn`: the transform the user called (hessian and hvp are built
+ * on grad, and their errors must say so).
+ */
+function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAndGradOptions): (...args: any[]) => [any, any] {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
@@ -141,7 +152,11 @@ export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOp
 
 /** ∇f: a function returning the gradient of scalar-valued f, shaped like its argument(s). */
 export function grad(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
-  const vg = valueAndGrad(f, options);
+  return gradAs('valueAndGrad', f, options);
+}
+
+function gradAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
+  const vg = valueAndGradAs(fn, f, options);
   return (...args: any[]) => vg(...args)[1];
 }
 
@@ -220,7 +235,11 @@ export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangent
  * per output element: shape output.shape ++ argument.shape (a tuple for several arguments).
  */
 export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
-  const fn = 'jacobian';
+  return jacobianAs('jacobian', f, options);
+}
+
+function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
+  if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
@@ -245,7 +264,7 @@ export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}):
 
 /** The Hessian of scalar-valued f: jacobian(grad(f)), shape x.shape ++ x.shape. */
 export function hessian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
-  return jacobian(grad(f, options), options);
+  return jacobianAs('hessian', gradAs('hessian', f, options), options);
 }
 
 /**
@@ -260,7 +279,7 @@ export function hvp(f: (...args: any[]) => any, primals: readonly any[], v: read
   const all = primals.map((_, i) => i);
   const vLeaves = v.flatMap((t, i) => flatten(fn, t, `v[${i}]`).leaves);
   const inner = (...xs: any[]): Tensor => {
-    const g = grad(f, { argnums: all })(...xs) as unknown[];
+    const g = gradAs(fn, f, { argnums: all })(...xs) as unknown[];
     const gLeaves = g.flatMap((t, i) => flatten(fn, t, `gradient ${i}`).leaves);
     if (gLeaves.length !== vLeaves.length) throw new ValueError(fn, `v must have the structure of the primals`);
     let acc: Tensor | null = null;
@@ -275,5 +294,5 @@ export function hvp(f: (...args: any[]) => any, primals: readonly any[], v: read
     if (acc === null) throw new GraphError(fn, `f has no tensor arguments`);
     return acc;
   };
-  return grad(inner, { argnums: all })(...primals);
+  return gradAs(fn, inner, { argnums: all })(...primals);
 }

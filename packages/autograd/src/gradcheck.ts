@@ -1,4 +1,4 @@
-import { PullbackError, ValueError, formatShape } from './errors.ts';
+import { PullbackError, ValueError, formatShape, formatValue } from './errors.ts';
 import { vjp } from './functional.ts';
 import { concat, reshape } from './ops/index.ts';
 import { stridesOf } from './shape.ts';
@@ -75,6 +75,37 @@ interface Settings {
 
 type Fn = (...inputs: Tensor[]) => Tensor;
 
+const OPTION_NAMES: readonly (keyof GradcheckOptions)[] = ['eps', 'atol', 'rtol', 'directions', 'elementwise', 'secondOrder', 'seed', 'raise'];
+
+/** Unknown names and out-of-range values are errors: a typo (`tol`) or eps = 0 would quietly mislead. */
+function checkOptions(options: unknown): void {
+  const fn = 'gradcheck';
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ValueError(fn, `options must be an object, got ${describeValue(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
+      throw new ValueError(fn, `unknown option '${key}'; expected ${OPTION_NAMES.map((k) => `'${k}'`).join(', ')}`);
+    }
+  }
+  const o = options as Record<string, unknown>;
+  const number = (key: string, ok: (v: number) => boolean, rule: string): void => {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'number' || !ok(v))) throw new ValueError(fn, `${key} must be ${rule}, got ${formatValue(v)}`);
+  };
+  number('eps', (v) => Number.isFinite(v) && v > 0, 'a finite number > 0');
+  number('atol', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
+  number('rtol', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
+  number('directions', (v) => Number.isSafeInteger(v) && v >= 0, 'an integer ≥ 0');
+  number('seed', Number.isSafeInteger, 'an integer');
+  if (o['elementwise'] !== undefined && typeof o['elementwise'] !== 'boolean' && o['elementwise'] !== 'auto') {
+    throw new ValueError(fn, `elementwise must be true, false or 'auto', got ${formatValue(o['elementwise'])}`);
+  }
+  for (const key of ['secondOrder', 'raise']) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ValueError(fn, `${key} must be a boolean, got ${formatValue(o[key])}`);
+  }
+}
+
 /** Above this many elements, a failed direction is traced to an input but not to an element. */
 const LOCATE_LIMIT = 256;
 
@@ -98,6 +129,7 @@ export function gradcheck(f: Fn, inputs: Tensor[] | Tensor, options: GradcheckOp
   if (!Array.isArray(list) || !list.every((x) => x instanceof Tensor)) {
     throw new ValueError('gradcheck', `inputs must be a Tensor or an array of Tensors, got ${describeValue(inputs)}`);
   }
+  checkOptions(options);
   const xs = list.map((x) => new Tensor(Float64Array.from(x.data), [...x.shape], 'float64'));
   const settings: Settings = {
     eps: options.eps ?? 1e-6,

@@ -154,11 +154,11 @@ export class Scalar extends Node {
   override _copy(): Scalar {
     return new Scalar(this.data);
   }
-  override _fit(c: unknown, consumer: Node, index: number): Node {
+  override _fit(c: unknown, consumer: Node, index: number, pass = 'backward'): Node {
     if (c === undefined && index < 0) return new Scalar(1);
     if (c instanceof Scalar) return c;
     throw new GraphError(
-      index < 0 ? 'backward' : consumer.op,
+      index < 0 ? pass : consumer.op,
       `the cotangent for input ${index} of '${consumer.op}' is not a Scalar (got ${c === null ? 'null' : typeof c}); expected a Scalar`,
     );
   }

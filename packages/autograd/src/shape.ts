@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape } from './errors.ts';
+import { ShapeError, ValueError, formatShape, formatValue } from './errors.ts';
 
 export type Shape = readonly number[];
 
@@ -67,7 +67,7 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
 /** A valid axis in [-rank, rank) turned non-negative; anything else is an error naming `fn`. */
 export function normalizeAxis(fn: string, axis: number, rank: number): number {
   if (!Number.isInteger(axis)) {
-    throw new ValueError(fn, `axis must be an integer, got ${axis}`);
+    throw new ValueError(fn, `axis must be an integer, got ${formatValue(axis)}`);
   }
   if (axis < -rank || axis >= rank) {
     throw new ValueError(fn, `axis ${axis} is out of range for a tensor of rank ${rank}; expected an axis in [${-rank}, ${rank - 1}]`);
@@ -78,7 +78,10 @@ export function normalizeAxis(fn: string, axis: number, rank: number): number {
 /** Axes to reduce: all when undefined; sorted, unique, non-negative. */
 export function normalizeAxes(fn: string, axis: number | readonly number[] | undefined, rank: number): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ValueError(fn, `axis must be an integer or an array of integers, got ${formatValue(axis)}`);
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(fn, a, rank));
   const set = new Set(out);
   if (set.size !== out.length) throw new ValueError(fn, `axes ${formatShape(list)} repeat an axis; expected distinct axes`);
@@ -90,8 +93,22 @@ export function checkShape(fn: string, shape: readonly number[], what = 'shape')
   if (!Array.isArray(shape)) throw new ValueError(fn, `${what} must be an array of sizes, got ${typeof shape}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ValueError(fn, `${what} ${formatShape(shape)} has size ${d}; expected non-negative integers`);
+      throw new ValueError(fn, `${what} ${formatShape(shape)} has size ${formatValue(d)}; expected non-negative integers`);
     }
   }
   return [...shape];
+}
+
+/**
+ * The most elements a tensor may hold. Typed arrays allow 2³² in Node 20 (V8) and fewer in some
+ * engines; 2³¹ − 1 also keeps every flat index a 32-bit integer.
+ */
+export const MAX_TENSOR_SIZE = 2 ** 31 - 1;
+
+/** A shape whose tensor can be allocated (at most MAX_TENSOR_SIZE elements), or a ValueError naming `fn`. */
+export function checkSize(fn: string, shape: Shape, what = 'shape'): void {
+  const n = sizeOf(shape);
+  if (n > MAX_TENSOR_SIZE) {
+    throw new ValueError(fn, `${what} ${formatShape(shape)} has ${n} elements; a tensor holds at most ${MAX_TENSOR_SIZE} (2³¹ − 1)`);
+  }
 }

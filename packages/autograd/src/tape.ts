@@ -1,4 +1,4 @@
-import { AnomalyError, GraphError } from './errors.ts';
+import { AnomalyError, GraphError, ValueError, describeValue } from './errors.ts';
 
 /**
  * An operation's pullback (its vector-Jacobian product): given the cotangent of the output, it
@@ -46,8 +46,11 @@ export abstract class Node {
   abstract _ones(): Node;
   /** a + b, recorded when grad mode is on. */
   abstract _sum(a: Node, b: Node): Node;
-  /** Check (and unbroadcast) a cotangent for this node, returned as input `index` of `consumer`. */
-  abstract _fit(cotangent: unknown, consumer: Node, index: number): Node;
+  /**
+   * Check (and unbroadcast) a cotangent for this node, returned as input `index` of `consumer`;
+   * index −1 is the seed of a pass, whose errors name `pass` (the public function running it).
+   */
+  abstract _fit(cotangent: unknown, consumer: Node, index: number, pass?: string): Node;
   abstract _isFinite(): boolean;
   /** `[2, 3] float64`, for messages. */
   abstract _describe(): string;
@@ -84,13 +87,20 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
+/** The callback of noGrad, withScope, ...: a function, or a ValueError naming `name`. */
+function checkCallback(name: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new ValueError(name, `expected a function to run, got ${describeValue(fn)}`);
+}
+
 /** Run `fn` without recording: results are constants (PyTorch's no_grad). */
 export function noGrad<T>(fn: () => T): T {
+  checkCallback('noGrad', fn);
   return withGradMode(false, fn);
 }
 
 /** Run `fn` with recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
+  checkCallback('enableGrad', fn);
   return withGradMode(true, fn);
 }
 
@@ -124,6 +134,7 @@ export function isAnomalyEnabled(): boolean {
  * and the line of user code that recorded it. Slower: every op captures a stack trace.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkCallback('detectAnomaly', fn);
   const prev = anomaly;
   anomaly = true;
   try {
@@ -158,6 +169,7 @@ let scope: string | null = null;
  * then collapse a whole layer into one node. Modules use it for their forward pass.
  */
 export function withScope<T>(name: string, fn: () => T): T {
+  checkCallback('withScope', fn);
   const prev = scope;
   scope = prev === null ? name : `${prev}/${name}`;
   try {
@@ -318,7 +330,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
     for (let r = 0; r < roots.length; r++) {
       const root = roots[r]!;
       if (!root.requiresGrad) continue;
-      const seed = root._fit(seeds[r], root, -1);
+      const seed = root._fit(seeds[r], root, -1, fn);
       root._cot = root._cot === null ? seed : root._sum(root._cot, seed);
     }
     for (let k = order.length - 1; k >= 0; k--) {

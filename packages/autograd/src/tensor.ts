@@ -1,4 +1,4 @@
-import { DTypeError, GraphError, ShapeError, ValueError, formatShape } from './errors.ts';
+import { DTypeError, GraphError, ShapeError, ValueError, describeValue, formatShape } from './errors.ts';
 import { broadcastsTo, sameShape } from './shape.ts';
 import type { Shape } from './shape.ts';
 import { Node, markCut, runBackward } from './tape.ts';
@@ -49,6 +49,9 @@ export class Tensor extends Node {
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor && sameShape(g.shape, this.shape))) {
       throw new ShapeError('Tensor.grad', `a gradient must be a tensor of shape ${formatShape(this.shape)}`);
+    }
+    if (g !== null && g.dtype !== this.dtype) {
+      throw new DTypeError('Tensor.grad', `the gradient has dtype ${g.dtype} but the tensor has dtype ${this.dtype}; cast it with .cast('${this.dtype}')`);
     }
     this._grad = g;
   }
@@ -151,14 +154,15 @@ export class Tensor extends Node {
   override _copy(): Tensor {
     return new Tensor(this.data.slice(), this.shape, this.dtype);
   }
-  override _fit(c: unknown, consumer: Node, index: number): Node {
+  override _fit(c: unknown, consumer: Node, index: number, pass = 'backward'): Node {
     const where = index < 0 ? 'the seed cotangent' : `the cotangent that op '${consumer.op}' returned for input ${index}`;
-    const fn = index < 0 ? 'backward' : consumer.op;
+    const fn = index < 0 ? pass : consumer.op;
     if (c === undefined && index < 0) {
       if (this.size !== 1) {
         throw new GraphError(
-          'backward',
-          `the output has shape ${formatShape(this.shape)}, not a single element; pass a seed cotangent of that shape, e.g. y.backward(onesLike(y))`,
+          fn,
+          `the output has shape ${formatShape(this.shape)}, not a single element; pass a seed cotangent of that shape` +
+            (fn === 'backward' ? ', e.g. y.backward(onesLike(y))' : ''),
         );
       }
       return this._ones();
@@ -259,9 +263,4 @@ export function lift2(fn: string, a: TensorLike, b: TensorLike): [Tensor, Tensor
   return [lift(fn, a, dtype), lift(fn, b, dtype)];
 }
 
-export function describeValue(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'an object';
-  return `${typeof x} ${String(x)}`;
-}
+export { describeValue };

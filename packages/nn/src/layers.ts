@@ -17,7 +17,7 @@ import {
 } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { glorotUniform, heNormal, normal, scaledNormal, zerosInit } from './init.ts';
-import { checkChoice, checkDType, checkInteger, checkOptions, checkTensor, describe } from './internal/check.ts';
+import { checkChoice, checkDType, checkInteger, checkKeys, checkOptions, checkSize, checkTensor, describe } from './internal/check.ts';
 import { Module } from './module.ts';
 import { resolveRng } from './random.ts';
 import type { Rng } from './random.ts';
@@ -43,6 +43,8 @@ export interface LinearOptions {
   dtype?: DType;
 }
 
+const LINEAR_OPTIONS: readonly (keyof LinearOptions)[] = ['bias', 'init', 'rng', 'seed', 'dtype'];
+
 /**
  * A fully connected layer: z = W a + b for one example, y = x Wᵀ + b for a batch x of shape
  * [batch, in]. W has shape [out, in] — Nielsen's w^l_{jk}: row j is a neuron of this layer,
@@ -59,7 +61,9 @@ export class Linear extends Module {
     const fn = 'Linear';
     checkInteger(fn, 'inFeatures', inFeatures, 1);
     checkInteger(fn, 'outFeatures', outFeatures, 1);
+    checkSize(fn, 'a weight of shape', [outFeatures, inFeatures]);
     const o = checkOptions<LinearOptions>(fn, options);
+    checkKeys(fn, o, LINEAR_OPTIONS);
     const init = checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);
     const dtype = checkDType(fn, o.dtype ?? 'float64');
     const hasBias = o.bias ?? true;

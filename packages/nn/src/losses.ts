@@ -12,6 +12,7 @@ import {
   defineOp,
   div,
   formatShape,
+  formatValue,
   gather,
   log,
   logSoftmax,
@@ -146,7 +147,7 @@ function flatLabelIndices(fn: string, labels: ArrayLike<number>, classes: number
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;
     if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new ValueError(fn, `label ${c} at position ${i} is not a class index in [0, ${classes - 1}] (the logits have ${classes} classes)`);
+      throw new ValueError(fn, `label ${formatValue(c)} at position ${i} is not a class index in [0, ${classes - 1}] (the logits have ${classes} classes)`);
     }
     out[i] = i * classes + c;
   }

@@ -1,6 +1,6 @@
 import { ValueError } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
-import { checkChoice, checkDType, checkOptions, describe } from './internal/check.ts';
+import { checkChoice, checkDType, checkKeys, checkOptions, describe } from './internal/check.ts';
 import { ACTIVATION_NAMES, INIT_SCHEMES, Linear, activationLayer } from './layers.ts';
 import type { ActivationName, ElementwiseActivation, InitScheme, Softmax } from './layers.ts';
 import { Module } from './module.ts';
@@ -21,6 +21,8 @@ export interface MLPOptions {
   seed?: number;
   dtype?: DType;
 }
+
+const MLP_OPTIONS: readonly (keyof MLPOptions)[] = ['activation', 'outputActivation', 'bias', 'init', 'rng', 'seed', 'dtype'];
 
 /** What `forwardTrace` records: z[i], a[i] belong to layer i (Nielsen's layer l = i + 2). */
 export interface ForwardTrace {
@@ -48,6 +50,7 @@ export class MLP extends Module {
       throw new ValueError(fn, `sizes must list at least two positive integers (input, ..., output), e.g. [784, 30, 10]; got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : describe(sizes)}`);
     }
     const o = checkOptions<MLPOptions>(fn, options);
+    checkKeys(fn, o, MLP_OPTIONS);
     const activation = checkChoice(fn, 'activation', o.activation ?? 'sigmoid', ACTIVATION_NAMES);
     const output = checkChoice(fn, 'outputActivation', o.outputActivation ?? activation, [...ACTIVATION_NAMES, 'softmax'] as const);
     checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);

@@ -3,7 +3,7 @@ import { Node, noGrad, runBackward } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
 import { full } from '../create.ts';
-import { label, shapeLabel, summarize } from './walk.ts';
+import { checkNode, label, shapeLabel, summarize } from './walk.ts';
 
 /** Local derivative of each built-in op, as the trace prints it (x, y are the inputs, z the output). */
 const FORMULAS: Record<string, string> = {
@@ -139,6 +139,7 @@ function localDerivative(node: Node, index: number): Node | null {
  * for `explain(output, { seed })`.
  */
 export function explain(output: Node, options: ExplainOptions | Node = {}): Trace {
+  checkNode('explain', output, 'the output');
   if (!output.requiresGrad) {
     throw new GraphError('explain', `the output does not require grad: nothing was recorded to explain`);
   }

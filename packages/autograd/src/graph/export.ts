@@ -1,5 +1,5 @@
 import type { Node } from '../tape.ts';
-import { collect, label, shapeLabel, summarize } from './walk.ts';
+import { checkNode, collect, label, shapeLabel, summarize } from './walk.ts';
 
 export interface GraphOptions {
   /** Show values on nodes (default true). */
@@ -192,7 +192,7 @@ function escapeDot(s: string): string {
  * clusters, and collapsed scopes (options `collapse` / `depth`) as one 3-D box each.
  */
 export function toDot(root: Node, options: GraphOptions = {}): string {
-  const l = layout(root, options);
+  const l = layout(checkNode('toDot', root), options);
   const style = (it: Item): string =>
     it.kind === 'scope' ? 'shape=box3d, style=filled, fillcolor="#fff4e0"' : it.kind === 'leaf' ? 'shape=box, style=filled, fillcolor="#eef4ff"' : 'shape=ellipse';
   const body = nest(
@@ -209,7 +209,7 @@ export function toDot(root: Node, options: GraphOptions = {}): string {
 
 /** Mermaid flowchart of the same graph (renders on GitHub and in many docs tools); scopes as subgraphs. */
 export function toMermaid(root: Node, options: GraphOptions = {}): string {
-  const l = layout(root, options);
+  const l = layout(checkNode('toMermaid', root), options);
   const esc = (s: string) => s.replace(/"/g, '#quot;');
   const body = nest(
     l,

@@ -1,6 +1,13 @@
+import { ValueError, describeValue } from '../errors.ts';
 import { Node } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
+
+/** A node of the graph (a Tensor or a Scalar), or a ValueError naming `fn`. */
+export function checkNode(fn: string, x: unknown, what = 'the root'): Node {
+  if (!(x instanceof Node)) throw new ValueError(fn, `expected a Node (a Tensor or a Scalar) as ${what}, got ${describeValue(x)}`);
+  return x;
+}
 
 /** Every node reachable from `roots` through recorded inputs, inputs first (iterative). */
 export function collect(roots: readonly Node[]): Node[] {

@@ -1,6 +1,6 @@
-import { ValueError } from '../errors.ts';
-import { runBackward } from '../tape.ts';
-import type { Cut, Node } from '../tape.ts';
+import { GraphError, ValueError, describeValue, formatShape } from '../errors.ts';
+import { Node, runBackward } from '../tape.ts';
+import type { Cut } from '../tape.ts';
 import { Scalar } from '../scalar.ts';
 import { Tensor } from '../tensor.ts';
 import { collect, label } from './walk.ts';
@@ -62,8 +62,11 @@ function findCut(param: Node, output: Node): { node: Node; cut: Cut } | null {
  * structural zero), or a path exists but the cotangent is numerically zero (e.g. a dead relu).
  */
 export function whyNoGrad(param: Node, output: Node): NoGradExplanation {
+  const fn = 'whyNoGrad';
+  if (!(param instanceof Node) || !(output instanceof Node)) {
+    throw new ValueError(fn, `expected (param, output) nodes (Tensors or Scalars), got ${describeValue(param)} and ${describeValue(output)}`);
+  }
   const name = label(param);
-  if (!param || !output) throw new ValueError('whyNoGrad', `expected (param, output) nodes`);
   if (!param.requiresGrad && param.inputs === null) {
     return {
       reason: 'does-not-require-grad',
@@ -71,7 +74,20 @@ export function whyNoGrad(param: Node, output: Node): NoGradExplanation {
       message: `${name} does not require grad: create it with { requiresGrad: true } (or call .requireGrad()) before the forward pass`,
     };
   }
+  if (output instanceof Tensor && output.size !== 1) {
+    throw new GraphError(
+      fn,
+      `the output has shape ${formatShape(output.shape)}, not a single element; whyNoGrad explains the gradient of a one-element output such as a loss (sum it, or pick the element you mean)`,
+    );
+  }
   const nodes = collect([output]);
+  // After a backward pass without retainGraph, the path to param may be gone: say so, never 'not-on-path'.
+  const freed = nodes.find((n) => n.freed);
+  const cannotTell = (f: Node): NoGradExplanation => ({
+    reason: 'graph-freed',
+    structural: false,
+    message: `cannot tell: the graph through op '${f.op}' (${f._describe()}) was freed by an earlier backward pass; pass { retainGraph: true } to that backward() to keep it`,
+  });
   if (!nodes.includes(param)) {
     const hit = findCut(param, output);
     if (hit) {
@@ -85,14 +101,11 @@ export function whyNoGrad(param: Node, output: Node): NoGradExplanation {
             : `'${hit.cut.op}' producing ${where} is not differentiable (its output is a constant)`;
       return { reason, structural: true, message: `${name} feeds the output only through a cut: ${how}` };
     }
+    if (freed) return cannotTell(freed);
     return { reason: 'not-on-path', structural: true, message: `${name} is not on any path to ${label(output)}: the output was not computed from it` };
   }
-  let cot: Node | null = null;
-  try {
-    [cot] = runBackward({ fn: 'whyNoGrad', roots: [output], seeds: [undefined as unknown as Node], wrt: [param], accumulate: false, retainGraph: true });
-  } catch (e) {
-    return { reason: 'graph-freed', structural: false, message: `cannot tell: ${(e as Error).message}` };
-  }
+  if (freed) return cannotTell(freed);
+  const [cot] = runBackward({ fn, roots: [output], seeds: [undefined as unknown as Node], wrt: [param], accumulate: false, retainGraph: true });
   if (cot === null) {
     return { reason: 'not-on-path', structural: true, message: `${name} is on the output's graph but no recorded path to it carries a cotangent` };
   }

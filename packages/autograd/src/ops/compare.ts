@@ -1,4 +1,5 @@
-import { ValueError, formatShape } from '../errors.ts';
+import { ValueError, describeValue, formatShape, formatValue } from '../errors.ts';
+import { checkDType } from '../create.ts';
 import { mapBinary, mapUnary } from '../kernels.ts';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape.ts';
 import { markCut, record } from '../tape.ts';
@@ -109,14 +110,18 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
  */
 export function oneHot(indices: Tensor | readonly number[], depth: number, dtype: DType = 'float64'): Tensor {
   const fn = 'oneHot';
-  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(fn, `depth must be a positive integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 1) throw new ValueError(fn, `depth must be a positive integer, got ${formatValue(depth)}`);
+  checkDType(fn, dtype);
+  if (!(indices instanceof Tensor) && !Array.isArray(indices)) {
+    throw new ValueError(fn, `indices must be a Tensor or an array of integers, got ${describeValue(indices)}`);
+  }
   const idx = indices instanceof Tensor ? indices.data : indices;
   const shape = indices instanceof Tensor ? indices.shape : [indices.length];
   const out = arrayFor(dtype, idx.length * depth);
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= depth) {
-      throw new ValueError(fn, `index ${v} at position ${i} is not an integer in [0, ${depth - 1}] (indices of shape ${formatShape(shape)}, depth ${depth})`);
+      throw new ValueError(fn, `index ${formatValue(v)} at position ${i} is not an integer in [0, ${depth - 1}] (indices of shape ${formatShape(shape)}, depth ${depth})`);
     }
     out[i * depth + v] = 1;
   }

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
-import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
+import { broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
+import type { Shape } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType } from '../tensor.ts';
 import { forEachRow } from '../kernels.ts';
@@ -13,7 +14,32 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
-function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
+/** `shape [2, 3]`, or for a vector the user passed, `shape [3]; a vector is read as a row`. */
+function operand(shown: Shape, as: 'row' | 'column'): string {
+  return `shape ${formatShape(shown)}${shown.length === 1 ? `; a vector is read as a ${as}` : ''}`;
+}
+
+/** The leading (batch) axes of A and B broadcast together; errors show the operands the user passed. */
+function batchShape(a: Shape, b: Shape, shown: readonly [Shape, Shape]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[i - (rank - a.length)] ?? 1;
+    const db = b[i - (rank - b.length)] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        'matmul',
+        `batch axes do not broadcast: A has shape ${formatShape(shown[0])} and B has shape ${formatShape(shown[1])}; ` +
+          `batch axis ${i} (of the axes before the last two, aligned from the right) has sizes ${da} and ${db}; broadcasting needs equal sizes or a size of 1`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** `shown`: the shapes to report in errors (the user's, before a 1-D operand was made 2-D). */
+function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shown: readonly [Shape, Shape] = [a.shape, b.shape]): Tensor {
   const fn = 'matmul';
   commonDType(fn, a, b);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
@@ -25,11 +51,11 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean): Tensor {
   if (k !== kb) {
     throw new ShapeError(
       fn,
-      `inner dimensions differ: ${ta ? 'Aᵀ' : 'A'} is ${m}×${k} (A has shape ${formatShape(a.shape)}) and ${tb ? 'Bᵀ' : 'B'} is ${kb}×${n} (B has shape ${formatShape(b.shape)}); ` +
+      `inner dimensions differ: ${ta ? 'Aᵀ' : 'A'} is ${m}×${k} (A has ${operand(shown[0], 'row')}) and ${tb ? 'Bᵀ' : 'B'} is ${kb}×${n} (B has ${operand(shown[1], 'column')}); ` +
         `the columns of the first must equal the rows of the second`,
     );
   }
-  const batch = broadcastShapes(fn, a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = batchShape(a.shape.slice(0, -2), b.shape.slice(0, -2), shown);
   const shape = [...batch, m, n];
   const out = arrayFor(a.dtype, sizeOf(shape));
   const sa = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * ar * ac);
@@ -89,7 +115,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   if (a.rank === 1 || b.rank === 1) {
     const a2 = a.rank === 1 ? reshape(a, [1, a.shape[0]!]) : a;
     const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
-    const y = matmulCore(a2, b2, ta && a.rank > 1, tb && b.rank > 1);
+    const y = matmulCore(a2, b2, ta && a.rank > 1, tb && b.rank > 1, [a.shape, b.shape]);
     const shape = y.shape.filter((_, i) => !((a.rank === 1 && i === y.rank - 2) || (b.rank === 1 && i === y.rank - 1)));
     return reshape(y, shape);
   }

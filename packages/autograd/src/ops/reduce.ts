@@ -1,5 +1,6 @@
 import { mapBinary, mapUnary, reduceMax, reduceSum } from '../kernels.ts';
-import { normalizeAxes, normalizeAxis, sameShape } from '../shape.ts';
+import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { broadcastsTo, checkShape, normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.ts';
 import type { Shape } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
@@ -32,8 +33,14 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 
 function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims: boolean): Tensor {
   const axes = normalizeAxes(fn, axis, x.rank);
+  const shape = outShapeOf(x.shape, axes, keepDims);
+  const empty = axes.find((a) => x.shape[a] === 0);
+  // As NumPy: a max over no elements has no identity, unless the result itself is empty.
+  if (empty !== undefined && sizeOf(shape) > 0) {
+    throw new ValueError(fn, `axis ${empty} of shape ${formatShape(x.shape)} is empty (size 0): the ${fn} of no elements is undefined`);
+  }
   const { data, keptShape } = reduceMax(x, axes, fn === 'max' ? 1 : -1);
-  const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
+  const out = new Tensor(data, shape, x.dtype);
   // y = max_axes x  =>  dx = dy where x attains the max, shared equally among ties (as JAX)
   return record(fn, [x], out, (dy: Tensor) => {
     const kept = new Tensor(data, keptShape, x.dtype);
@@ -91,7 +98,12 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  * this, in one place, for every input that was broadcast.
  */
 export function sumTo(x: Tensor, shape: Shape): Tensor {
+  const fn = 'sumTo';
+  checkShape(fn, shape);
   if (sameShape(x.shape, shape)) return x;
+  if (!broadcastsTo(shape, x.shape)) {
+    throw new ShapeError(fn, `cannot sum shape ${formatShape(x.shape)} down to ${formatShape(shape)}: ${formatShape(shape)} does not broadcast to ${formatShape(x.shape)}`);
+  }
   const lead = x.rank - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < x.rank; i++) {

@@ -70,6 +70,9 @@ function sliceBounds(fn: string, x: Tensor, begin: readonly number[], end?: read
   if (!Array.isArray(begin) || begin.length > x.rank) {
     throw new ValueError(fn, `begin must list at most one start per axis (${x.rank} for shape ${formatShape(x.shape)}), got ${JSON.stringify(begin)}`);
   }
+  if (end !== undefined && (!Array.isArray(end) || end.length > x.rank)) {
+    throw new ValueError(fn, `end must list at most one end per axis (${x.rank} for shape ${formatShape(x.shape)}), got ${JSON.stringify(end)}`);
+  }
   const start: number[] = [];
   const stop: number[] = [];
   for (let i = 0; i < x.rank; i++) {
@@ -183,6 +186,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const ax = normalizeAxis(fn, axis, first.rank + 1);
   for (const [i, t] of tensors.entries()) {
     if (!(t instanceof Tensor)) throw new ValueError(fn, `element ${i} is not a Tensor`);
+    commonDType(fn, first, t);
     if (!sameShape(t.shape, first.shape)) {
       throw new ShapeError(fn, `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; stack needs equal shapes`);
     }

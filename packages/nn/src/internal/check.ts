@@ -1,6 +1,6 @@
 // Argument checks shared by the public functions of @pullback/nn. Each takes the public name of
 // the caller (`fn`) so that the error reads `SGD: learning rate must be > 0, got -1`.
-import { DTypeError, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
+import { DTypeError, MAX_TENSOR_SIZE, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 
 /** `number 3`, `null`, `an array`, `Tensor`: what the user passed, for messages. */
@@ -41,12 +41,21 @@ export function checkDType(fn: string, dtype: unknown): DType {
   return dtype;
 }
 
-/** A shape given by the user: an array of non-negative integers. */
+/** A shape given by the user: an array of non-negative integers, small enough to allocate. */
 export function checkShape(fn: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new ValueError(fn, `shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape)}`);
+    throw new ValueError(fn, `shape must be an array of non-negative integers, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
   }
+  checkSize(fn, 'shape', shape);
   return [...(shape as number[])];
+}
+
+/** A tensor of `shape` can be allocated: at most MAX_TENSOR_SIZE elements (what typed arrays allow). */
+export function checkSize(fn: string, what: string, shape: readonly number[]): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n > MAX_TENSOR_SIZE) {
+    throw new ValueError(fn, `${what} ${formatShape(shape)} has ${n} elements; a tensor holds at most ${MAX_TENSOR_SIZE}`);
+  }
 }
 
 /** One of `allowed`, or a ValueError listing them. */

@@ -111,7 +111,8 @@ describe('SGD', () => {
     const b = param([1]);
     const opt = new SGD([a, b], { lr: 0.1, momentum: 0.9 });
     setGrad(a, [1]);
-    b.grad = tensor([1], { dtype: 'float32' }) as Tensor;
+    // The .grad setter rejects a wrong dtype itself; plant it on the raw field to test SGD's check.
+    b._grad = tensor([1], { dtype: 'float32' });
     expectError(() => opt.step(), DTypeError, 'SGD.step', 'params[1]', 'float32');
     expect(Array.from(a.data)).toEqual([1]);
     expect(opt.state.size).toBe(0);
