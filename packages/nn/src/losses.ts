@@ -128,9 +128,15 @@ export function binaryCrossEntropyWithLogits(z: Tensor, y: Tensor, options?: Los
 
 /**
  * Nielsen's cross-entropy cost (ch. 3, eq. 63): C_x = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)]
- * summed over the last axis, then averaged over the batch ('mean', default) or summed. With
- * sigmoid outputs, δ^L = a^L − y. Logs clamped as in `binaryCrossEntropy`. For a [batch, n]
- * input this is n times binaryCrossEntropy's 'mean'.
+ * summed over the last axis, then averaged over the batch ('mean', default) or summed. For a
+ * [batch, n] input this is n times binaryCrossEntropy's 'mean'.
+ *
+ * When `a` is the recorded output of `sigmoid(z)` the cost is computed from the logits z as
+ * y·softplus(−z) + (1 − y)·softplus(z) (the same number), so that δ^L = a^L − y holds exactly at
+ * any |z|: from the rounded probabilities it would lose ε·e^|z| and fail past |z| ≈ 28, bringing
+ * back the saturation slowdown this cost exists to remove (as Keras does for sigmoid outputs).
+ * Otherwise (an `a` not on the tape, e.g. under noGrad) the logs are clamped as in
+ * `binaryCrossEntropy`, which differs from the exact value only past |z| ≈ 28.
  */
 export function crossEntropyCost(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
   const fn = 'crossEntropyCost';
@@ -138,7 +144,9 @@ export function crossEntropyCost(a: Tensor, y: Tensor, options?: LossOptions): T
   checkRank(fn, 'prediction', p);
   const reduction = reductionOf(fn, options);
   checkProbabilities(fn, p);
-  return reduce(sum(bernoulliNll(p, t), -1), reduction);
+  const z = p.op === 'sigmoid' && p.inputs !== null ? (p.inputs[0] as Tensor) : null;
+  const perUnit = z === null ? bernoulliNll(p, t) : add(mul(t, softplus(neg(z))), mul(sub(1, t), softplus(z)));
+  return reduce(sum(perUnit, -1), reduction);
 }
 
 /** Class labels for `logits` of shape [...batch, C]: the flat indices into the [M·C] flattening. */

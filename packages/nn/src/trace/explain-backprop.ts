@@ -103,16 +103,17 @@ function annotateMlp(
 
   // Claim groups top-down, so a node shared by two layers (none in an MLP) goes to the later one.
   const group = new Map<Node, string>();
-  const claim = (name: string, top: Node, stop: Node): void => {
+  const claim = (name: string, top: Node, ...stops: Node[]): void => {
     const stack = [top];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node === stop || group.has(node)) continue;
+      if (stops.includes(node) || group.has(node)) continue;
       group.set(node, name);
       for (const input of node.inputs ?? []) stack.push(input);
     }
   };
-  claim('cost', cost, tr.a[depth - 1]!);
+  // The cost reads a^L, or z^L itself when crossEntropyCost works from the sigmoid's logits.
+  claim('cost', cost, tr.a[depth - 1]!, tr.z[depth - 1]!);
   for (let i = depth - 1; i >= 0; i--) claim(`layer ${i + 2}`, tr.a[i]!, i === 0 ? x : tr.a[i - 1]!);
   for (const [node, name] of group) out.set(node, { group: name });
 
