@@ -1,0 +1,165 @@
+// Recipes for the elementwise ops, where, reductions and softmax. Each keeps its operands in
+// the op's domain, and away from kinks, with instructions that are part of the program (so they
+// print): exp(tanh x), log(softplus x + 0.125), a / (softplus b + 0.5), pow(softplus x + 0.5, ·),
+// relu / abs of tanh x ± 1.5, maximum of tanh x ± 2.5 against something in (−1, 1), and max / min
+// over tanh x plus distinct offsets 2.5 apart, so the argmax is unique and stays put under
+// finite-difference steps.
+import type { Builder, Recipe } from './builder.ts';
+import type { Operand, ReduceOp, SoftmaxOp, UnaryOp } from './program.ts';
+import type { Rng } from './rng.ts';
+import { broadcast, reducedShape, sizeOf } from './shapes.ts';
+
+/** softplus(x) + c: positive, at least c. */
+function positive(b: Builder, x: number, c: number): number {
+  const s = b.unary('softplus', x, b.bound(x) + 0.7);
+  return b.binary('add', s, { literal: c }, b.bound(s) + c);
+}
+
+/** tanh(x) ± c elementwise (random signs): |value| ≥ c − 1, so clear of 0 and of (−1, 1). */
+function awayFrom(b: Builder, x: number, c: number): number {
+  const t = b.unary('tanh', x, 1);
+  return b.binary('add', t, b.signs(b.shape(x), c), c + 1);
+}
+
+function axisSpec(rng: Rng, rank: number): number | number[] | undefined {
+  if (rank === 0) return rng.coin(0.2) ? [] : undefined;
+  const neg = (a: number): number => (rng.coin(0.3) ? a - rank : a);
+  switch (rng.int(5)) {
+    case 0: return undefined;
+    case 1: case 2: return neg(rng.int(rank));
+    case 3: return rng.permutation(rank).slice(0, rng.between(rank >= 2 && rng.coin() ? 2 : 1, rank)).map(neg);
+    default: return rng.coin(0.2) ? [] : neg(rng.int(rank));
+  }
+}
+
+// ---- unary ---------------------------------------------------------------------------------
+
+export const simple = (op: UnaryOp, bound: (x: number) => number): Recipe => (b, pick) => {
+  const x = b.pick(pick)!;
+  b.unary(op, x, bound(b.bound(x)));
+  return true;
+};
+
+export const exp: Recipe = (b, pick) => {
+  const x = b.pick(pick)!;
+  b.unary('exp', b.unary('tanh', x, 1), Math.E);
+  return true;
+};
+
+export const log: Recipe = (b, pick) => {
+  const p = positive(b, b.pick(pick)!, 0.125);
+  b.unary('log', p, Math.max(2.1, Math.log(b.bound(p))));
+  return true;
+};
+
+export const sqrt: Recipe = (b, pick) => {
+  const p = positive(b, b.pick(pick)!, 0.125);
+  b.unary('sqrt', p, Math.sqrt(b.bound(p)));
+  return true;
+};
+
+export const relu: Recipe = (b, pick) => {
+  const a = awayFrom(b, b.pick(pick)!, 1.5);
+  b.unary('relu', a, 2.5);
+  return true;
+};
+
+export const abs: Recipe = (b, pick) => {
+  const a = awayFrom(b, b.pick(pick)!, 1.5);
+  b.unary('abs', a, 2.5);
+  return true;
+};
+
+// ---- binary and where ----------------------------------------------------------------------
+
+export const arithmetic = (op: 'add' | 'sub' | 'mul'): Recipe => (b, pick, partner) => {
+  const x = b.pick(pick)!;
+  const y = b.partner(partner, b.shape(x), b.rng.pick([0.5, 1.5, -2]));
+  const [p, q] = b.rng.coin() ? [x, y] : [y, x];
+  const bound = op === 'mul' ? b.bound(p) * b.bound(q) : b.bound(p) + b.bound(q);
+  b.binary(op, p, q, bound);
+  return true;
+};
+
+export const div: Recipe = (b, pick, partner) => {
+  const x = b.pick(pick)!;
+  if (b.rng.coin(0.15)) {
+    b.binary('div', { literal: 1 }, positive(b, x, 0.5), 2);
+    return true;
+  }
+  const d = b.partner(partner, b.shape(x), null) as number;
+  b.binary('div', x, positive(b, d, 0.5), 2 * b.bound(x));
+  return true;
+};
+
+export const pow: Recipe = (b, pick, partner) => {
+  const x = b.pick(pick)!;
+  const mode = b.rng.int(3);
+  if (mode === 0) {
+    // A number base: only the exponent's rule runs.
+    const base = b.rng.pick([0.75, 1.5]);
+    b.binary('pow', { literal: base }, b.unary('tanh', x, 1), 2);
+    return true;
+  }
+  const base = positive(b, x, 0.5);
+  const top = Math.max(b.bound(base), 2);
+  if (mode === 1) {
+    const e = b.rng.pick([2, 3, -1, 0.5, -1.5]);
+    b.binary('pow', base, { literal: e }, top ** Math.abs(e));
+    return true;
+  }
+  const y = b.partner(partner, b.shape(x), null) as number;
+  b.binary('pow', base, b.unary('tanh', y, 1), top);
+  return true;
+};
+
+export const extremum = (op: 'maximum' | 'minimum'): Recipe => (b, pick, partner) => {
+  const x = b.pick(pick)!;
+  const far = awayFrom(b, x, 2.5);
+  const y = b.partner(partner, b.shape(x), 0.25);
+  const near: Operand = typeof y === 'number' ? b.unary('tanh', y, 1) : y;
+  const [p, q] = b.rng.coin() ? [far, near] : [near, far];
+  b.binary(op, p, q, 3.5);
+  return true;
+};
+
+export const where: Recipe = (b, pick, partner) => {
+  const x = b.pick(pick)!;
+  const y = b.partner(partner, b.shape(x), 0);
+  const [p, q] = b.rng.coin() ? [x, y] : [y, x];
+  const out = broadcast(b.shapeOf(p), b.shapeOf(q))!;
+  const maskShape = b.relatedShape(out, false);
+  const mask = b.constant(maskShape, Array.from({ length: sizeOf(maskShape) }, () => b.rng.int(2)));
+  b.emit({ op: 'where', args: [mask, p, q] }, out, Math.max(b.bound(p), b.bound(q)));
+  return true;
+};
+
+// ---- reductions and softmax ----------------------------------------------------------------
+
+export const reduction = (op: ReduceOp): Recipe => (b, pick) => {
+  let x = b.pick(pick)!;
+  const inner = b.bound(x);
+  if (op === 'max' || op === 'min') {
+    const n = sizeOf(b.shape(x));
+    const t = b.unary('tanh', x, 1);
+    const offsets = b.constant(b.shape(x), b.rng.permutation(n).map((k) => 2.5 * (k - Math.floor(n / 2))));
+    x = b.binary('add', t, offsets, 1 + b.bound(offsets));
+  }
+  const axis = axisSpec(b.rng, b.shape(x).length);
+  const keepDims = b.rng.coin();
+  const shape = reducedShape(b.shape(x), axis, keepDims);
+  const count = sizeOf(b.shape(x)) / sizeOf(shape);
+  const bound = op === 'sum' ? inner * count : op === 'logSumExp' ? inner + Math.log(count) : b.bound(x);
+  b.emit({ op, args: [x], axis, keepDims }, shape, bound);
+  return true;
+};
+
+export const softmaxLike = (op: SoftmaxOp): Recipe => (b, pick) => {
+  const x = b.pick(pick, (sh) => sh.length >= 1);
+  if (x === null) return false;
+  const r = b.shape(x).length;
+  const axis = b.rng.coin(0.3) ? undefined : b.rng.between(-r, r - 1);
+  const n = b.shape(x)[axis === undefined ? r - 1 : (axis + r) % r]!;
+  b.emit({ op, args: [x], axis }, b.shape(x), op === 'softmax' ? 1 : 2 * b.bound(x) + Math.log(n));
+  return true;
+};
