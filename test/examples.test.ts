@@ -43,6 +43,14 @@ describe('examples', () => {
     expect(text).toContain('p = (1.000000, 1.000000)');
   });
 
+  it('compare-manual.ts: the engine agrees with BP1–BP4, and the typo’d derivation fails at BP4', () => {
+    const text = run('compare-manual.ts');
+    expect(text).toMatch(/all four equations agree to/);
+    expect(text).toContain('[BP1: δ^3 = ∇_a C ⊙ σ′(z^3)]');
+    expect(text).toMatch(/first disagreement: BP4 at layer 3/);
+    expect(run('compare-manual.ts', '--notation', 'ufldl')).toContain('δ^{(3)}');
+  });
+
   it('custom-loss.ts and custom-layer.ts pass gradcheck and pinpoint the wrong pullbacks', () => {
     const loss = run('custom-loss.ts');
     expect(loss).toContain('huber: gradcheck passed');
