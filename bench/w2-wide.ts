@@ -1,0 +1,73 @@
+// W2: training throughput of the wide network (784-512-512-10 ReLU, softmax cross-entropy, SGD,
+// batch 128) on real MNIST batches, in samples per second.
+import type { DType } from '@pullback/autograd';
+import { float64Samples } from './child.ts';
+import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
+import type { Peer, Row, Section } from './harness.ts';
+import { WIDE_BATCH, closedFormWide, pullbackWide, tfjsWide } from './wide-mlp.ts';
+import type { WideContender } from './wide-mlp.ts';
+
+export interface W2Options {
+  short: boolean;
+}
+
+function plan(short: boolean): { steps: number; repeats: number } {
+  return short ? { steps: 1, repeats: 3 } : { steps: 10, repeats: 5 };
+}
+
+/** samples/s of the peers of one dtype, by name (float64 runs in a process of its own). */
+export async function w2Samples(dtype: DType, short: boolean): Promise<[string, number[]][]> {
+  const { steps, repeats } = plan(short);
+  const contenders: WideContender[] =
+    dtype === 'float32' ? [pullbackWide('float32', steps), closedFormWide('float32'), await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)] : [pullbackWide('float64', steps)];
+  log(`W2 ${dtype}: ${contenders.map((c) => c.name).join(', ')} × ${repeats} runs of ${steps} steps of ${WIDE_BATCH}`);
+  const peers: Peer[] = contenders.map((c) => ({
+    name: c.name,
+    setup: async () => {
+      await c.activate();
+      c.train(0); // warm-up
+    },
+    run: async () => {
+      await c.activate();
+      const t0 = performance.now();
+      for (let b = 0; b < steps; b++) c.train(b);
+      return (steps * WIDE_BATCH) / ((performance.now() - t0) / 1000);
+    },
+    teardown: () => c.dispose(),
+  }));
+  return [...(await roundRobin(peers, repeats))];
+}
+
+const ROWS = ['Pullback float32', 'closed form float32', 'tfjs-wasm', 'tfjs-cpu', 'Pullback float64'];
+
+export async function runW2(options: W2Options): Promise<Section> {
+  const { steps, repeats } = plan(options.short);
+  const results = new Map([...(await w2Samples('float32', options.short)), ...(await float64Samples<number>('W2', options.short))]);
+  const rows: Row[] = ROWS.map((name) => ({
+    peer: name.replace(/ float(32|64)$/, ''),
+    dtype: name.includes('float64') ? 'float64' : 'float32',
+    unit: 'samples/s',
+    higherIsBetter: true,
+    stats: stats(results.get(name)!),
+  }));
+  const get = (name: string) => stats(results.get(name)!);
+  const vsWasm = ratio(get('Pullback float32'), get('tfjs-wasm'));
+  const vsCpu = ratio(get('Pullback float32'), get('tfjs-cpu'));
+  const vsClosed = ratio(get('Pullback float32'), get('closed form float32'));
+  return {
+    id: 'W2',
+    title: 'Wide MLP 784-512-512-10 ReLU, softmax cross-entropy, SGD, batch 128: training throughput',
+    notes: [
+      `Each run: ${steps} training steps (forward, loss, backward, SGD update) on the first ${steps} consecutive batches of ${WIDE_BATCH} MNIST training images (real data, float32 unless stated); samples/s = ${steps * WIDE_BATCH} / seconds.`,
+      `${repeats} runs per peer, round-robin, after one warm-up step; every run restarts from the same He-normal weights (Pullback MLP, seed 2). Pullback float64 runs in a second process (see W1).`,
+      'tfjs peers: tf.losses.softmaxCrossEntropy on the logits, optimizer.minimize with tf.train.sgd; closed form: BP1–BP4 on the engine\'s gemm (bench/closed-form.ts).',
+    ],
+    rows,
+    ratios: [
+      { name: 'Pullback ÷ tfjs-wasm (float32)', value: vsWasm, formula: 'Pullback samples/s ÷ tfjs-wasm samples/s' },
+      { name: 'Pullback ÷ tfjs-cpu (float32)', value: vsCpu, formula: 'Pullback samples/s ÷ tfjs-cpu samples/s' },
+      { name: 'Pullback ÷ closed form (float32)', value: vsClosed, formula: 'Pullback samples/s ÷ closed form samples/s' },
+    ],
+    targets: [{ text: 'W2 ≥ 10× tfjs-wasm samples/s', measured: `${fmt(vsWasm)}×`, met: vsWasm >= 10 }],
+  };
+}

@@ -1,0 +1,126 @@
+// W3: square matrix products C = A B, n = 128 … 1024, in GFLOP/s = 2n³ / seconds. Pullback's
+// `matmul` on constant tensors (no tape) vs tf.matMul on each tfjs backend; output allocation is
+// included for everyone (each call returns a new matrix).
+import { matmul, tensor } from '@pullback/autograd';
+import type { DType, Tensor } from '@pullback/autograd';
+import { float64Samples } from './child.ts';
+import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
+import type { Peer, Ratio, Row, Section, Target } from './harness.ts';
+import { backendDetails, tf, useBackend } from './tfjs.ts';
+import type { TfBackend } from './tfjs.ts';
+
+export interface W3Options {
+  short: boolean;
+}
+
+function randomMatrix(n: number, seed: number): Float64Array {
+  const out = new Float64Array(n * n);
+  let s = seed >>> 0;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+/** Products per sample: enough for ~0.5 GFLOP (at least one). */
+function repsFor(n: number, short: boolean): number {
+  return short ? 1 : Math.max(1, Math.round(5e8 / (2 * n ** 3)));
+}
+
+function pullbackPeer(n: number, dtype: DType, reps: number): Peer {
+  const a: Tensor = tensor(randomMatrix(n, 1), { dtype, shape: [n, n] });
+  const b: Tensor = tensor(randomMatrix(n, 2), { dtype, shape: [n, n] });
+  return {
+    name: `Pullback ${dtype} n=${n}`,
+    setup: () => void matmul(a, b),
+    run: () => {
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) matmul(a, b);
+      return (2 * n ** 3 * reps) / ((performance.now() - t0) / 1000) / 1e9;
+    },
+  };
+}
+
+function tfjsPeer(n: number, backend: TfBackend, reps: number): Peer {
+  let a: tf.Tensor2D | null = null;
+  let b: tf.Tensor2D | null = null;
+  return {
+    name: `tfjs-${backend} n=${n}`,
+    setup: async () => {
+      await useBackend(backend);
+      a = tf.tensor2d(Float32Array.from(randomMatrix(n, 1)), [n, n]);
+      b = tf.tensor2d(Float32Array.from(randomMatrix(n, 2)), [n, n]);
+      tf.matMul(a, b).dispose();
+    },
+    run: async () => {
+      await useBackend(backend);
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) tf.matMul(a!, b!).dispose();
+      return (2 * n ** 3 * reps) / ((performance.now() - t0) / 1000) / 1e9;
+    },
+    teardown: async () => {
+      await useBackend(backend);
+      a!.dispose();
+      b!.dispose();
+    },
+  };
+}
+
+function plan(short: boolean): { sizes: number[]; repeats: number } {
+  return short ? { sizes: [32, 64], repeats: 3 } : { sizes: [128, 256, 512, 1024], repeats: 5 };
+}
+
+/** GFLOP/s of the peers of one dtype at every size, by name (float64 runs in a process of its own). */
+export async function w3Samples(dtype: DType, short: boolean): Promise<[string, number[]][]> {
+  const { sizes, repeats } = plan(short);
+  const out: [string, number[]][] = [];
+  for (const n of sizes) {
+    const reps = repsFor(n, short);
+    log(`W3 ${dtype}: n = ${n}, ${reps} products per sample × ${repeats}`);
+    const peers = dtype === 'float32' ? [pullbackPeer(n, 'float32', reps), tfjsPeer(n, 'wasm', reps), tfjsPeer(n, 'cpu', reps)] : [pullbackPeer(n, 'float64', reps)];
+    out.push(...(await roundRobin(peers, repeats)));
+  }
+  return out;
+}
+
+export async function runW3(options: W3Options): Promise<Section> {
+  const { sizes, repeats } = plan(options.short);
+  const results = new Map([...(await w3Samples('float32', options.short)), ...(await float64Samples<number>('W3', options.short))]);
+  const get = (name: string) => stats(results.get(name)!);
+  const rows: Row[] = [];
+  const ratios: Ratio[] = [];
+  const targets: Target[] = [];
+  for (const n of sizes) {
+    for (const peer of ['Pullback float32', 'tfjs-wasm', 'tfjs-cpu', 'Pullback float64']) {
+      rows.push({
+        peer: `${peer.replace(/ float(32|64)$/, '')} n=${n}`,
+        dtype: peer.includes('float64') ? 'float64' : 'float32',
+        unit: 'GFLOP/s',
+        higherIsBetter: true,
+        stats: get(`${peer} n=${n}`),
+      });
+    }
+    const vsWasm = ratio(get(`Pullback float32 n=${n}`), get(`tfjs-wasm n=${n}`));
+    ratios.push({ name: `n=${n} Pullback ÷ tfjs-wasm (float32)`, value: vsWasm, formula: 'GFLOP/s ÷ GFLOP/s' });
+    ratios.push({ name: `n=${n} Pullback ÷ tfjs-cpu (float32)`, value: ratio(get(`Pullback float32 n=${n}`), get(`tfjs-cpu n=${n}`)), formula: 'GFLOP/s ÷ GFLOP/s' });
+    if (n === 512 || n === 1024) targets.push({ text: `W3 ≥ 1.5× tfjs-wasm GFLOP/s at n = ${n} (float32)`, measured: `${fmt(vsWasm)}×`, met: vsWasm >= 1.5 });
+  }
+  if (targets.length === 0) {
+    // Short mode has no n = 512 / 1024: report the largest size against the same bar, marked as such.
+    const last = ratios.find((r) => r.name.startsWith(`n=${sizes[sizes.length - 1]} Pullback ÷ tfjs-wasm`))!;
+    targets.push({ text: `W3 ≥ 1.5× tfjs-wasm GFLOP/s (smoke run: n = ${sizes[sizes.length - 1]} only)`, measured: `${fmt(last.value)}×`, met: last.value >= 1.5 });
+  }
+  return {
+    id: 'W3',
+    title: 'Square matmul C = A B: GFLOP/s = 2n³ / t',
+    notes: [
+      `Sizes n = ${sizes.join(', ')}; each sample times ${options.short ? '1 product' : 'enough products for ≈ 0.5 GFLOP (at least one)'}; ${repeats} samples per peer, round-robin per size, after a warm-up product.`,
+      'Entries uniform in [−0.5, 0.5). tfjs has no float64; Pullback float64 is listed for reference and runs in a second process (see W1).',
+      `tfjs-wasm: ${backendDetails('wasm')}; Pullback is single-threaded too.`,
+    ],
+    rows,
+    ratios,
+    targets,
+  };
+}

@@ -1,0 +1,73 @@
+// W4: what the backward pass costs relative to the forward pass, on W2's network and batches:
+// time(forward + backward) ÷ time(forward). Forward = logits and loss, recorded as for training
+// (Pullback's tape on; tfjs inside tf.tidy); forward + backward adds the gradients of every
+// parameter (backward() / tf.variableGrads), without an update. The matmul FLOPs alone put the
+// ratio near 2.4: the backward pass needs ∂W for all three layers but ∂x only for the upper two.
+import { fmt, log, roundRobin, stats } from './harness.ts';
+import type { Peer, Ratio, Row, Section } from './harness.ts';
+import { WIDE_BATCH, closedFormWide, pullbackWide, tfjsWide } from './wide-mlp.ts';
+import type { WideContender } from './wide-mlp.ts';
+
+export interface W4Options {
+  short: boolean;
+}
+
+interface Sample {
+  forward: number;
+  forwardBackward: number;
+}
+
+export async function runW4(options: W4Options): Promise<Section> {
+  const steps = options.short ? 1 : 8;
+  const repeats = options.short ? 3 : 5;
+  const contenders: WideContender[] = [pullbackWide('float32', steps), closedFormWide('float32'), await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)];
+  log(`W4: ${contenders.length} peers × ${repeats} runs of ${steps} forward and ${steps} forward+backward passes`);
+  const perStep = (c: WideContender, fn: (b: number) => void): number => {
+    const t0 = performance.now();
+    for (let b = 0; b < steps; b++) fn(b);
+    return (performance.now() - t0) / steps;
+  };
+  const peers: Peer<Sample>[] = contenders.map((c) => ({
+    name: c.name,
+    setup: async () => {
+      await c.activate();
+      c.forward(0);
+      c.forwardBackward(0);
+    },
+    run: async () => {
+      await c.activate();
+      const forward = perStep(c, c.forward);
+      const forwardBackward = perStep(c, c.forwardBackward);
+      return { forward, forwardBackward };
+    },
+    teardown: () => c.dispose(),
+  }));
+  const results = await roundRobin(peers, repeats);
+  const rows: Row[] = [];
+  const ratios: Ratio[] = [];
+  const byName = new Map<string, number>();
+  for (const c of contenders) {
+    const samples = results.get(c.name)!;
+    const f = stats(samples.map((s) => s.forward));
+    const fb = stats(samples.map((s) => s.forwardBackward));
+    const peer = c.name.replace(/ float(32|64)$/, '');
+    rows.push({ peer: `${peer}: forward`, dtype: c.dtype, unit: 'ms/step', higherIsBetter: false, stats: f });
+    rows.push({ peer: `${peer}: forward + backward`, dtype: c.dtype, unit: 'ms/step', higherIsBetter: false, stats: fb });
+    const r = fb.median / f.median;
+    byName.set(c.name, r);
+    ratios.push({ name: `${peer} (${c.dtype})`, value: r, formula: 'median ms(forward + backward) ÷ median ms(forward)' });
+  }
+  const pb = byName.get('Pullback float32')!;
+  return {
+    id: 'W4',
+    title: 'Backward cost: time(forward + backward) ÷ time(forward) on W2',
+    notes: [
+      `W2's network, batch ${WIDE_BATCH}, float32. Each run times ${steps} forward passes then ${steps} forward + backward passes on the same batches; ${repeats} runs per peer, round-robin, after a warm-up.`,
+      'Forward includes the loss and, for Pullback, recording the tape; forward + backward stops before the optimizer update. The closed form has no tape: its ratio is what the engine\'s matmul kernels alone give.',
+      'tfjs-wasm: the forward products x W take XNNPACK\'s fast path, but the gradients of a product are products with a transposed operand (dX = dY Wᵀ, dW = Xᵀ dY), which its BatchMatMul kernel computes on a slow generic path (~1 GFLOP/s here, against ~25 untransposed); hence its large ratio.',
+    ],
+    rows,
+    ratios,
+    targets: [{ text: 'W4 ≤ 2.6 (Pullback)', measured: fmt(pb), met: pb <= 2.6 }],
+  };
+}

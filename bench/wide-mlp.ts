@@ -1,0 +1,124 @@
+// The wide network of W2 and W4: 784-512-512-10, ReLU, softmax cross-entropy on the logits,
+// batches of 128 consecutive MNIST training images, plain SGD. One contender per engine, each able
+// to run a training step, a forward pass alone (loss included, recorded as for training) and a
+// forward + backward pass (gradients, no update).
+import { gather } from '@pullback/autograd';
+import type { DType, Tensor } from '@pullback/autograd';
+import { MLP, SGD, softmaxCrossEntropy } from '@pullback/nn';
+import { ClosedFormMLP } from './closed-form.ts';
+import { f32, mnist } from './data.ts';
+import { disposeLayers, resetLayers, tf, tfForward, tfLayers, tfVariables, useBackend } from './tfjs.ts';
+import type { TfBackend, TfLayer } from './tfjs.ts';
+
+export const WIDE_SIZES = [784, 512, 512, 10];
+export const WIDE_BATCH = 128;
+const LR = 0.01;
+const SEED = 2;
+
+export interface WideContender {
+  name: string;
+  dtype: DType;
+  /** Make this contender's engine current (tfjs backends) and put the initial weights back. */
+  activate(): Promise<void>;
+  train(batch: number): void;
+  forward(batch: number): void;
+  forwardBackward(batch: number): void;
+  dispose(): Promise<void>;
+}
+
+/** He-normal weights, zero biases (Pullback's MLP with init 'he', seed 2): the same start for all. */
+function initial(dtype: DType): { weights: Float32Array[] | Float64Array[]; biases: Float32Array[] | Float64Array[] } {
+  const m = new MLP(WIDE_SIZES, { activation: 'relu', outputActivation: 'identity', init: 'he', seed: SEED, dtype });
+  return {
+    weights: m.layers.map((l) => l.weight.data.slice()) as Float32Array[] | Float64Array[],
+    biases: m.layers.map((l) => l.bias!.data.slice()) as Float32Array[] | Float64Array[],
+  };
+}
+
+function rows(batch: number): number[] {
+  return Array.from({ length: WIDE_BATCH }, (_, i) => batch * WIDE_BATCH + i);
+}
+
+export function pullbackWide(dtype: DType, batches: number): WideContender {
+  const data = mnist(dtype);
+  const model = new MLP(WIDE_SIZES, { activation: 'relu', outputActivation: 'identity', init: 'he', seed: SEED, dtype });
+  const params = model.parameters();
+  const start = params.map((p) => p.data.slice());
+  const optimizer = new SGD(params, { lr: LR });
+  const xs = Array.from({ length: batches }, (_, b) => gather(data.train.images, rows(b), 0));
+  const ys = Array.from({ length: batches }, (_, b) => gather(data.train.labels, rows(b), 0));
+  const loss = (b: number): Tensor => softmaxCrossEntropy(model.call(xs[b]!), ys[b]!);
+  return {
+    name: `Pullback ${dtype}`,
+    dtype,
+    activate: async () => params.forEach((p, i) => p.data.set(start[i]!)),
+    train: (b) => {
+      const l = loss(b);
+      optimizer.zeroGrad();
+      l.backward();
+      optimizer.step();
+    },
+    forward: (b) => void loss(b),
+    forwardBackward: (b) => {
+      const l = loss(b);
+      optimizer.zeroGrad();
+      l.backward();
+    },
+    dispose: async () => {},
+  };
+}
+
+export function closedFormWide(dtype: DType): WideContender {
+  const data = mnist(dtype);
+  const { weights, biases } = initial(dtype);
+  const net = new ClosedFormMLP(WIDE_SIZES, 'relu', 'softmax-ce', dtype);
+  const order = Int32Array.from({ length: data.train.labels.size }, (_, i) => i);
+  const images = data.train.images.data, labels = data.train.labels.data;
+  return {
+    name: `closed form ${dtype}`,
+    dtype,
+    activate: async () => net.load(weights, biases),
+    train: (b) => net.trainStep(images, labels, order, b * WIDE_BATCH, WIDE_BATCH, LR),
+    forward: (b) => {
+      net.gatherRows(images, order, b * WIDE_BATCH, WIDE_BATCH);
+      net.forward(WIDE_BATCH);
+    },
+    forwardBackward: (b) => {
+      net.gatherRows(images, order, b * WIDE_BATCH, WIDE_BATCH);
+      net.forward(WIDE_BATCH);
+      net.backward(labels, order, b * WIDE_BATCH, WIDE_BATCH);
+    },
+    dispose: async () => {},
+  };
+}
+
+export async function tfjsWide(backend: TfBackend, batches: number): Promise<WideContender> {
+  await useBackend(backend);
+  const data = mnist('float32');
+  const { weights, biases } = initial('float32') as { weights: Float32Array[]; biases: Float32Array[] };
+  const layers: TfLayer[] = tfLayers(weights, biases, WIDE_SIZES);
+  const vars = tfVariables(layers);
+  const optimizer = tf.train.sgd(LR);
+  const xs = Array.from({ length: batches }, (_, b) => tf.tensor2d(f32(data.train.images).subarray(b * WIDE_BATCH * 784, (b + 1) * WIDE_BATCH * 784), [WIDE_BATCH, 784]));
+  const ys = Array.from({ length: batches }, (_, b) =>
+    tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(f32(data.train.labels).subarray(b * WIDE_BATCH, (b + 1) * WIDE_BATCH), 'int32'), 10), 'float32')),
+  );
+  const loss = (b: number): tf.Scalar => tf.losses.softmaxCrossEntropy(ys[b]!, tfForward(layers, xs[b]!, tf.relu, (z) => z)) as tf.Scalar;
+  return {
+    name: `tfjs-${backend}`,
+    dtype: 'float32',
+    activate: async () => {
+      await useBackend(backend);
+      resetLayers(layers, weights, biases);
+    },
+    train: (b) => tf.tidy(() => void optimizer.minimize(() => loss(b), false, vars)),
+    forward: (b) => tf.tidy(() => void loss(b)),
+    forwardBackward: (b) => tf.tidy(() => void tf.variableGrads(() => loss(b), vars)),
+    dispose: async () => {
+      await useBackend(backend);
+      disposeLayers(layers);
+      optimizer.dispose();
+      for (const t of [...xs, ...ys]) t.dispose();
+    },
+  };
+}
