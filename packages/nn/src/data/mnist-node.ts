@@ -70,7 +70,9 @@ function readFile(dir: string, name: string): Uint8Array {
   for (const candidate of [name, `${name}.gz`, dotted, `${dotted}.gz`]) {
     const path = join(dir, candidate);
     if (!existsSync(path)) continue;
-    const raw = new Uint8Array(readFileSync(path));
+    // A view of the Buffer, not a copy: the training images alone are 47 MB.
+    const file = readFileSync(path);
+    const raw = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
     // gzip is recognised by its magic bytes, whatever the file is called.
     return raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw)) : raw;
   }
