@@ -1,6 +1,6 @@
-import { ValueError } from './errors.ts';
+import { ValueError, describeValue } from './errors.ts';
 import { noGrad, record } from './tape.ts';
-import { Tensor, describeValue, lift } from './tensor.ts';
+import { Tensor, lift } from './tensor.ts';
 import type { TensorLike } from './tensor.ts';
 
 /** What a custom op's forward returns: its value and, beside it, its pullback. */

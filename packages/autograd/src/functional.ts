@@ -1,10 +1,11 @@
-import { GraphError, ShapeError, ValueError, formatShape, formatValue } from './errors.ts';
+import { GraphError, ShapeError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
 import { Node, record, runBackward, withGradMode } from './tape.ts';
-import { Tensor, describeValue } from './tensor.ts';
+import { Tensor } from './tensor.ts';
+import { sameShape } from './shape.ts';
 import { flatten } from './tree.ts';
 import type { Flat } from './tree.ts';
-import { zerosLike } from './create.ts';
+import { zeros, zerosLike } from './create.ts';
 
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array returns a tuple. */
@@ -101,20 +102,23 @@ function split(flats: readonly Flat[], grads: readonly Tensor[]): unknown[] {
   });
 }
 
-let depth = 0;
-
-function callTraced<T>(f: () => T): T {
-  depth++;
-  try {
-    return withGradMode(true, f);
-  } finally {
-    depth--;
-  }
+/** Run f recording, whatever the caller's grad mode: a transform must see f's tape. */
+function traced<T>(f: () => T): T {
+  return withGradMode(true, f);
 }
 
-/** True while a transform is evaluating its function (a nested transform may be running). */
-export function isTransforming(): boolean {
-  return depth > 0;
+/** Σᵢ ⟨aᵢ, bᵢ⟩ over pairs of tensors (b cast to a's dtype), or null for no pairs: jvp's and hvp's pairing. */
+function innerProduct(fn: string, as: readonly Tensor[], bs: readonly Tensor[], what: string): Tensor | null {
+  let acc: Tensor | null = null;
+  as.forEach((a, i) => {
+    const b = bs[i]!;
+    if (!sameShape(a.shape, b.shape)) {
+      throw new ShapeError(fn, `${what} ${i} has shape ${formatShape(b.shape)}; expected ${formatShape(a.shape)}`);
+    }
+    const term = sum(mul(a, b.dtype === a.dtype ? b : b.cast(a.dtype)));
+    acc = acc === null ? term : acc.add(term);
+  });
+  return acc;
 }
 
 /**
@@ -134,7 +138,7 @@ function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAn
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
-    const result = callTraced(() => f(...callArgs));
+    const result = traced(() => f(...callArgs));
     let out: unknown = result;
     let aux: unknown;
     if (options.hasAux) {
@@ -169,7 +173,7 @@ export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotan
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
   const nums = primals.map((_, i) => i);
   const { flats, args, standIns } = prepare(fn, primals, nums);
-  const out = callTraced(() => f(...args));
+  const out = traced(() => f(...args));
   const outFlat = flatten(fn, out, 'output');
   const pullback = (cotangent: any): any[] => {
     const cotFlat = flatten('vjp pullback', cotangent, 'cotangent');
@@ -178,7 +182,7 @@ export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotan
     }
     cotFlat.leaves.forEach((c, i) => {
       const o = outFlat.leaves[i]!;
-      if (c.shape.join() !== o.shape.join()) {
+      if (!sameShape(c.shape, o.shape)) {
         throw new ShapeError('vjp pullback', `cotangent ${i} has shape ${formatShape(c.shape)}; expected the output's shape ${formatShape(o.shape)}`);
       }
     });
@@ -202,28 +206,23 @@ export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangent
   const tanLeaves = tangents.flatMap((t, i) => flatten(fn, t, `tangent ${i}`).leaves);
   if (tanLeaves.length !== standIns.length) throw new ValueError(fn, `tangents must have the structure of the primals`);
   tanLeaves.forEach((t, i) => {
-    if (t.shape.join() !== standIns[i]!.shape.join()) {
+    if (!sameShape(t.shape, standIns[i]!.shape)) {
       throw new ShapeError(fn, `tangent leaf ${i} has shape ${formatShape(t.shape)}; expected the primal's shape ${formatShape(standIns[i]!.shape)}`);
     }
   });
-  const out = callTraced(() => f(...args));
+  const out = traced(() => f(...args));
   const outFlat = flatten(fn, out, 'output');
   const dummies = outFlat.leaves.map((o) => {
     const u = zerosLike(o);
     u.requiresGrad = true;
     return u;
   });
-  const tangentsOut = callTraced(() => {
+  const tangentsOut = traced(() => {
     const live = outFlat.leaves.map((o, i) => [o, dummies[i]!] as const).filter(([o]) => o.requiresGrad);
     if (live.length === 0) return outFlat.leaves.map(zerosLike);
     const g = runBackward({ fn, roots: live.map(([o]) => o), seeds: live.map(([, u]) => u), wrt: standIns, accumulate: false, createGraph: true, retainGraph: true });
-    let inner: Tensor | null = null;
-    g.forEach((gi, i) => {
-      if (gi === null) return;
-      const t = tanLeaves[i]!;
-      const term = sum(mul(gi as Tensor, t.dtype === (gi as Tensor).dtype ? t : t.cast((gi as Tensor).dtype)));
-      inner = inner === null ? term : inner.add(term);
-    });
+    const reached = g.flatMap((gi, i) => (gi === null ? [] : [i]));
+    const inner = innerProduct(fn, reached.map((i) => g[i] as Tensor), reached.map((i) => tanLeaves[i]!), 'tangent leaf');
     if (inner === null) return outFlat.leaves.map(zerosLike);
     return pull(fn, [inner], [undefined], dummies);
   });
@@ -243,19 +242,19 @@ function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
-    const out = callTraced(() => f(...callArgs));
+    const out = traced(() => f(...callArgs));
     if (!(out instanceof Tensor)) throw new ValueError(fn, `the function must return a Tensor, got ${describeValue(out)}`);
     const rows: Tensor[][] = standIns.map(() => []);
-    callTraced(() => {
+    traced(() => {
       for (let i = 0; i < out.size; i++) {
-        const seed = new Tensor(new (out.data.constructor as Float64ArrayConstructor)(out.size), out.shape, out.dtype);
+        const seed = zerosLike(out);
         seed.data[i] = 1;
         const g = pull(fn, [out], [seed], standIns);
         g.forEach((gi, j) => rows[j]!.push(gi));
       }
     });
     const jac = standIns.map((s, j) =>
-      out.size === 0 ? new Tensor(new Float64Array(0), [...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape]),
+      out.size === 0 ? zeros([...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape]),
     );
     const parts = split(flats, jac);
     return typeof options.argnums === 'object' ? parts : parts[0];
@@ -282,15 +281,7 @@ export function hvp(f: (...args: any[]) => any, primals: readonly any[], v: read
     const g = gradAs(fn, f, { argnums: all })(...xs) as unknown[];
     const gLeaves = g.flatMap((t, i) => flatten(fn, t, `gradient ${i}`).leaves);
     if (gLeaves.length !== vLeaves.length) throw new ValueError(fn, `v must have the structure of the primals`);
-    let acc: Tensor | null = null;
-    gLeaves.forEach((gi, i) => {
-      const vi = vLeaves[i]!;
-      if (gi.shape.join() !== vi.shape.join()) {
-        throw new ShapeError(fn, `v leaf ${i} has shape ${formatShape(vi.shape)}; expected ${formatShape(gi.shape)}`);
-      }
-      const term = sum(mul(gi, vi.dtype === gi.dtype ? vi : vi.cast(gi.dtype)));
-      acc = acc === null ? term : acc.add(term);
-    });
+    const acc = innerProduct(fn, gLeaves, vLeaves, 'v leaf');
     if (acc === null) throw new GraphError(fn, `f has no tensor arguments`);
     return acc;
   };

@@ -1,9 +1,9 @@
-import { PullbackError, ValueError, formatShape, formatValue } from './errors.ts';
+import { PullbackError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
 import { vjp } from './functional.ts';
 import { concat, reshape } from './ops/index.ts';
 import { stridesOf } from './shape.ts';
 import { noGrad } from './tape.ts';
-import { Tensor, describeValue } from './tensor.ts';
+import { Tensor } from './tensor.ts';
 
 export interface GradcheckOptions {
   /** Central-difference step (default 1e-6). */

@@ -9,7 +9,7 @@ export type { Pullback, BackwardOptions, Cut } from './tape.ts';
 export * from './ops/index.ts';
 export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyError, formatShape, formatValue } from './errors.ts';
 export { MAX_TENSOR_SIZE } from './shape.ts';
-export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp, isTransforming } from './functional.ts';
+export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.ts';
 export type { GradOptions, ValueAndGradOptions } from './functional.ts';
 export { flatten } from './tree.ts';
 export type { Tree, Flat } from './tree.ts';

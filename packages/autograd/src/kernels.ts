@@ -40,7 +40,8 @@ export function forEachRow(shape: Shape, strides: readonly (readonly number[])[]
 }
 
 /** Elementwise f(a, b) with NumPy broadcasting. */
-export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number, dtype: DType = a.dtype): Tensor {
+export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  const dtype = a.dtype;
   const A = a.data;
   const B = b.data;
   if (sameShape(a.shape, b.shape)) {
@@ -85,6 +86,24 @@ export function gatherStrided(src: TypedArray, shape: Shape, srcStrides: readonl
     for (let j = 0; j < n; j++, p += inner) out[k++] = src[p]!;
   });
   return out;
+}
+
+/** Write contiguous `src` of `shape` into `dst` at `offset` with `dstStrides`: gatherStrided's mirror. */
+export function scatterStrided(dst: TypedArray, dstStrides: readonly number[], offset: number, src: TypedArray, shape: Shape): void {
+  const rank = shape.length;
+  const inner = rank === 0 ? 1 : dstStrides[rank - 1]!;
+  let k = 0;
+  forEachRow(shape, [dstStrides], (off, n) => {
+    let p = off[0]! + offset;
+    for (let j = 0; j < n; j++, p += inner) dst[p] = src[k++]!;
+  });
+}
+
+/** σ(z) = 1 / (1 + e^{−z}) in two branches, so that e^{−z} never overflows. */
+export function sigmoidValue(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
 }
 
 /** Sum over `axes` (sorted, non-negative); the result keeps size-1 axes in their place. */

@@ -1,4 +1,5 @@
 import { GraphError, ValueError } from './errors.ts';
+import { sigmoidValue } from './kernels.ts';
 import { Node, markCut, record, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 
@@ -8,12 +9,6 @@ function lift(fn: string, x: ScalarLike): Scalar {
   if (x instanceof Scalar) return x;
   if (typeof x === 'number') return new Scalar(x);
   throw new ValueError(fn, `expected a Scalar or a number, got ${x === null ? 'null' : typeof x}`);
-}
-
-function sigmoidValue(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
 }
 
 /**

@@ -25,8 +25,11 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return true;
 }
 
-/** NumPy broadcasting: align from the right; each pair of sizes must be equal or one of them 1. */
-export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
+/**
+ * NumPy broadcasting: align from the right; each pair of sizes must be equal or one of them 1.
+ * `explain` words the error for a caller with its own view of the shapes (matmul's batch axes).
+ */
+export function broadcastShapes(fn: string, a: Shape, b: Shape, explain?: (axis: number, da: number, db: number) => string): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -35,9 +38,11 @@ export function broadcastShapes(fn: string, a: Shape, b: Shape): number[] {
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
         fn,
-        `cannot broadcast shapes ${formatShape(a)} and ${formatShape(b)}: axis ${i} of the result ` +
-          `(axis ${i - (rank - a.length)} of the first, ${i - (rank - b.length)} of the second) has sizes ${da} and ${db}; ` +
-          `broadcasting needs equal sizes or a size of 1`,
+        explain
+          ? explain(i, da, db)
+          : `cannot broadcast shapes ${formatShape(a)} and ${formatShape(b)}: axis ${i} of the result ` +
+              `(axis ${i - (rank - a.length)} of the first, ${i - (rank - b.length)} of the second) has sizes ${da} and ${db}; ` +
+              `broadcasting needs equal sizes or a size of 1`,
       );
     }
     out[i] = da === 1 ? db : da;

@@ -263,4 +263,3 @@ export function lift2(fn: string, a: TensorLike, b: TensorLike): [Tensor, Tensor
   return [lift(fn, a, dtype), lift(fn, b, dtype)];
 }
 
-export { describeValue };

@@ -1,5 +1,5 @@
-import { ValueError } from './errors.ts';
-import { Tensor, describeValue } from './tensor.ts';
+import { ValueError, describeValue } from './errors.ts';
+import { Tensor } from './tensor.ts';
 
 /**
  * A pytree: a Tensor, a number, or arrays / plain objects of pytrees (nested parameter records).

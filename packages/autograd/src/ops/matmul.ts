@@ -1,5 +1,5 @@
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
-import { broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
+import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
 import type { Shape } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType } from '../tensor.ts';
@@ -21,21 +21,10 @@ function operand(shown: Shape, as: 'row' | 'column'): string {
 
 /** The leading (batch) axes of A and B broadcast together; errors show the operands the user passed. */
 function batchShape(a: Shape, b: Shape, shown: readonly [Shape, Shape]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
-    const da = a[i - (rank - a.length)] ?? 1;
-    const db = b[i - (rank - b.length)] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(
-        'matmul',
-        `batch axes do not broadcast: A has shape ${formatShape(shown[0])} and B has shape ${formatShape(shown[1])}; ` +
-          `batch axis ${i} (of the axes before the last two, aligned from the right) has sizes ${da} and ${db}; broadcasting needs equal sizes or a size of 1`,
-      );
-    }
-    out[i] = da === 1 ? db : da;
-  }
-  return out;
+  return broadcastShapes('matmul', a, b, (i, da, db) =>
+    `batch axes do not broadcast: A has shape ${formatShape(shown[0])} and B has shape ${formatShape(shown[1])}; ` +
+    `batch axis ${i} (of the axes before the last two, aligned from the right) has sizes ${da} and ${db}; broadcasting needs equal sizes or a size of 1`,
+  );
 }
 
 /** `shown`: the shapes to report in errors (the user's, before a 1-D operand was made 2-D). */

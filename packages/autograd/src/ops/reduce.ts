@@ -68,16 +68,15 @@ export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
 export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const axes = normalizeAxes('logSumExp', axis, x.rank);
   const m = reduceMax(x, axes);
-  const shift = new Tensor(mapUnary(new Tensor(m.data, m.keptShape, x.dtype), (v) => (Number.isFinite(v) ? v : 0)).data, m.keptShape, x.dtype);
-  const e = mapUnary(mapBinary('logSumExp', x, shift, (p, q) => p - q), Math.exp);
-  const s = reduceSum(e, axes).data;
+  // Shift by the max (by 0 where it is ±Inf, all-−Inf rows included, so no Inf − Inf appears).
+  const shift = mapUnary(new Tensor(m.data, m.keptShape, x.dtype), (v) => (Number.isFinite(v) ? v : 0));
+  const s = reduceSum(mapBinary('logSumExp', x, shift, (p, q) => Math.exp(p - q)), axes).data;
   const data = arrayFor(x.dtype, s.length);
   for (let i = 0; i < s.length; i++) data[i] = shift.data[i]! + Math.log(s[i]!);
   const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
   // y = log Σ eˣ  =>  dx = dy softmax(x) = dy exp(x − y)
   return record('logSumExp', [x], out, (dy: Tensor) => {
-    const y = sameShape(out.shape, m.keptShape) ? out : reshape(out, m.keptShape);
-    return [mul(reshape(dy, m.keptShape), exp(sub(x, y)))];
+    return [mul(reshape(dy, m.keptShape), exp(sub(x, reshape(out, m.keptShape))))];
   }, { axes, keepDims });
 }
 

@@ -1,5 +1,5 @@
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
-import { gatherStrided } from '../kernels.ts';
+import { gatherStrided, scatterStrided } from '../kernels.ts';
 import { broadcastStrides, broadcastsTo, checkShape, normalizeAxis, sameShape, sizeOf, stridesOf } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType } from '../tensor.ts';
@@ -118,28 +118,9 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
   const out = arrayFor(x.dtype, sizeOf(shape));
   const os = stridesOf(shape);
   const offset = before.reduce((acc, b, i) => acc + b * os[i]!, 0);
-  scatterInto(out, x.data, x.shape, os, offset);
+  scatterStrided(out, os, offset, x.data, x.shape);
   // y = pad(x)  =>  dx = the middle of dy
   return record('pad', [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [slice(dy, before, x.shape.map((n, i) => before[i]! + n))], { before, after });
-}
-
-/** Write contiguous `src` of `shape` into `dst` at `offset` with `dstStrides`. */
-function scatterInto(dst: Float32Array | Float64Array, src: Float32Array | Float64Array, shape: readonly number[], dstStrides: readonly number[], offset: number): void {
-  const total = sizeOf(shape);
-  if (total === 0) return;
-  const rank = shape.length;
-  const idx = new Array<number>(rank).fill(0);
-  let p = offset;
-  for (let k = 0; k < total; k++) {
-    dst[p] = src[k]!;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      p += dstStrides[ax]!;
-      if (idx[ax]! < shape[ax]!) break;
-      p -= dstStrides[ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
-  }
 }
 
 /** Join tensors along an existing axis; all other sizes must match. */
@@ -163,7 +144,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const os = stridesOf(shape);
   let at = 0;
   for (const t of tensors) {
-    scatterInto(out, t.data, t.shape, os, at * os[ax]!);
+    scatterStrided(out, os, at * os[ax]!, t.data, t.shape);
     at += t.shape[ax]!;
   }
   // y = [x₀, x₁, ...] along axis  =>  dxᵢ = the slice of dy that xᵢ filled

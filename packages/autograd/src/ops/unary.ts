@@ -1,4 +1,4 @@
-import { mapUnary } from '../kernels.ts';
+import { mapUnary, sigmoidValue } from '../kernels.ts';
 import { record } from '../tape.ts';
 import type { Tensor } from '../tensor.ts';
 import { div, mul, neg } from './arith.ts';
@@ -30,13 +30,6 @@ export function abs(x: Tensor): Tensor {
   const out = mapUnary(x, Math.abs);
   // y = |x|  =>  dx = dy sign(x)   (0 at x = 0, as PyTorch and JAX)
   return record('abs', [x], out, (dy: Tensor) => [mul(dy, sign(x))]);
-}
-
-function sigmoidValue(z: number): number {
-  // Two branches so that e^{−z} never overflows.
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
 }
 
 /** σ(x) = 1 / (1 + e^{−x}), finite for any |x|. */
