@@ -17,7 +17,7 @@ import {
 } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { glorotUniform, heNormal, normal, scaledNormal, zerosInit } from './init.ts';
-import { checkChoice, checkDType, checkInteger, checkKeys, checkOptions, checkSize, checkTensor, describe } from './internal/check.ts';
+import { checkBoolean, checkChoice, checkDType, checkInteger, checkKeys, checkOptions, checkSize, checkTensor, describe } from './internal/check.ts';
 import { Module } from './module.ts';
 import { resolveRng } from './random.ts';
 import type { Rng } from './random.ts';
@@ -66,8 +66,7 @@ export class Linear extends Module {
     checkKeys(fn, o, LINEAR_OPTIONS);
     const init = checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);
     const dtype = checkDType(fn, o.dtype ?? 'float64');
-    const hasBias = o.bias ?? true;
-    if (typeof hasBias !== 'boolean') throw new ValueError(fn, `bias must be a boolean, got ${describe(hasBias)}`);
+    const hasBias = checkBoolean(fn, 'bias', o.bias ?? true);
     const rng = resolveRng(fn, o);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
@@ -109,55 +108,50 @@ export class Linear extends Module {
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'identity';
 export const ACTIVATION_NAMES: readonly ActivationName[] = ['sigmoid', 'tanh', 'relu', 'identity'];
 
-/** An elementwise activation a = f(z), which also knows f'(z) (for BP1/BP2: δ = (…) ⊙ f'(z)). */
+/** Per activation: the class name its errors carry, f and f'. */
+const ELEMENTWISE: Record<ActivationName, { name: string; f: (z: Tensor) => Tensor; df: (z: Tensor) => Tensor }> = {
+  sigmoid: { name: 'Sigmoid', f: sigmoid, df: sigmoidDerivative },
+  tanh: { name: 'Tanh', f: tanh, df: tanhDerivative },
+  relu: { name: 'ReLU', f: relu, df: (z) => greater(z, 0) },
+  identity: { name: 'Identity', f: (z) => z, df: onesLike },
+};
+
+/**
+ * An elementwise activation a = f(z), which also knows f'(z) (for BP1/BP2: δ = (…) ⊙ f'(z)).
+ * Each subclass only names its `kind`; f and f' come from that kind's row of ELEMENTWISE.
+ */
 export abstract class ElementwiseActivation extends Module {
   abstract readonly kind: ActivationName;
+  /** a = f(z) elementwise. */
+  forward(z: Tensor): Tensor {
+    const { name, f } = ELEMENTWISE[this.kind];
+    return f(checkTensor(`${name}.forward`, 'input', z));
+  }
   /** f'(z) elementwise. */
-  abstract derivative(z: Tensor): Tensor;
+  derivative(z: Tensor): Tensor {
+    const { name, df } = ELEMENTWISE[this.kind];
+    return df(checkTensor(`${name}.derivative`, 'input', z));
+  }
 }
 
 /** a = σ(z) = 1 / (1 + e^{−z}); σ'(z) = σ(z)(1 − σ(z)). */
 export class Sigmoid extends ElementwiseActivation {
   readonly kind = 'sigmoid';
-  forward(z: Tensor): Tensor {
-    return sigmoid(checkTensor('Sigmoid.forward', 'input', z));
-  }
-  derivative(z: Tensor): Tensor {
-    return sigmoidDerivative(checkTensor('Sigmoid.derivative', 'input', z));
-  }
 }
 
 /** a = tanh z; tanh'(z) = sech² z. */
 export class Tanh extends ElementwiseActivation {
   readonly kind = 'tanh';
-  forward(z: Tensor): Tensor {
-    return tanh(checkTensor('Tanh.forward', 'input', z));
-  }
-  derivative(z: Tensor): Tensor {
-    return tanhDerivative(checkTensor('Tanh.derivative', 'input', z));
-  }
 }
 
 /** a = max(z, 0); relu'(z) = [z > 0] (0 at z = 0, as PyTorch). */
 export class ReLU extends ElementwiseActivation {
   readonly kind = 'relu';
-  forward(z: Tensor): Tensor {
-    return relu(checkTensor('ReLU.forward', 'input', z));
-  }
-  derivative(z: Tensor): Tensor {
-    return greater(checkTensor('ReLU.derivative', 'input', z), 0);
-  }
 }
 
 /** a = z (returns the same tensor); derivative 1. */
 export class Identity extends ElementwiseActivation {
   readonly kind = 'identity';
-  forward(z: Tensor): Tensor {
-    return checkTensor('Identity.forward', 'input', z);
-  }
-  derivative(z: Tensor): Tensor {
-    return onesLike(checkTensor('Identity.derivative', 'input', z));
-  }
 }
 
 /** a_j = e^{z_j} / Σ_k e^{z_k} along `axis` (default last). Not elementwise: no `derivative`. */

@@ -26,7 +26,7 @@ import {
   sub,
   sum,
 } from '@pullback/autograd';
-import { checkChoice, checkOptions, checkPair, checkTensor, describe } from './internal/check.ts';
+import { checkChoice, checkOptions, checkPair, checkTensor, describe, sameShape } from './internal/check.ts';
 
 export type Reduction = 'mean' | 'sum';
 export interface LossOptions {
@@ -34,7 +34,7 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
+export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
 
 /** The ε below which probabilities are clamped inside a log. */
 export const LOG_EPSILON = 1e-12;
@@ -177,8 +177,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | readonly nu
   const reduction = reductionOf(fn, options);
   const batchShape = z.shape.slice(0, -1);
   const classes = z.shape[z.shape.length - 1]!;
-  const sameAs = (shape: readonly number[], other: readonly number[]): boolean => shape.length === other.length && shape.every((d, i) => d === other[i]);
-  if (labels instanceof Tensor && sameAs(labels.shape, z.shape)) {
+  if (labels instanceof Tensor && sameShape(labels.shape, z.shape)) {
     if (labels.dtype !== z.dtype) {
       throw new DTypeError(fn, `logits have dtype ${z.dtype} but the target probabilities have dtype ${labels.dtype}; cast one with .cast('${z.dtype}')`);
     }
@@ -198,7 +197,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor | readonly nu
   } else {
     throw new ValueError(fn, `labels must be class indices (number[], a number or a Tensor) or a Tensor of target probabilities, got ${describe(labels)}`);
   }
-  if (!sameAs(labelShape, batchShape)) {
+  if (!sameShape(labelShape, batchShape)) {
     throw new ShapeError(
       fn,
       `logits have shape ${formatShape(z.shape)}, so labels must be class indices of shape ${formatShape(batchShape)}` +

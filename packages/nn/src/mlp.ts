@@ -1,8 +1,8 @@
 import { ValueError } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
-import { checkChoice, checkDType, checkKeys, checkOptions, describe } from './internal/check.ts';
+import { checkBoolean, checkChoice, checkDType, checkKeys, checkOptions, describe } from './internal/check.ts';
 import { ACTIVATION_NAMES, INIT_SCHEMES, Linear, activationLayer } from './layers.ts';
-import type { ActivationName, ElementwiseActivation, InitScheme, Softmax } from './layers.ts';
+import type { ActivationName, ElementwiseActivation, InitScheme, LinearOptions, Softmax } from './layers.ts';
 import { Module } from './module.ts';
 import { resolveRng } from './random.ts';
 import type { Rng } from './random.ts';
@@ -55,14 +55,13 @@ export class MLP extends Module {
     const output = checkChoice(fn, 'outputActivation', o.outputActivation ?? activation, [...ACTIVATION_NAMES, 'softmax'] as const);
     checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);
     checkDType(fn, o.dtype ?? 'float64');
-    if (o.bias !== undefined && typeof o.bias !== 'boolean') throw new ValueError(fn, `bias must be a boolean, got ${describe(o.bias)}`);
+    checkBoolean(fn, 'bias', o.bias ?? true);
     const rng = resolveRng(fn, o);
     this.sizes = [...sizes];
+    // Unset options stay undefined, so each Linear applies its own defaults.
+    const layerOptions: LinearOptions = { rng, bias: o.bias, init: o.init, dtype: o.dtype };
     const layers: Linear[] = [];
-    for (let i = 0; i + 1 < sizes.length; i++) {
-      const layerOptions = { rng, ...(o.bias !== undefined && { bias: o.bias }), ...(o.init !== undefined && { init: o.init }), ...(o.dtype !== undefined && { dtype: o.dtype }) };
-      layers.push(new Linear(sizes[i]!, sizes[i + 1]!, layerOptions));
-    }
+    for (let i = 0; i + 1 < sizes.length; i++) layers.push(new Linear(sizes[i]!, sizes[i + 1]!, layerOptions));
     this.layers = this.registerModules('layers', layers);
     this.activations = layers.map((_, i) => activationLayer(i === layers.length - 1 ? output : activation));
   }

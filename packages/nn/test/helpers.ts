@@ -1,7 +1,11 @@
-// Shared test helpers: an independent gradient oracle (central differences on plain arrays) and
-// a tiny error-checking helper. Nothing here uses the engine's backward pass.
+// Shared test helpers: an independent gradient oracle (central differences on plain arrays), a
+// tiny error-checking helper, and fixtures used by several files. Nothing here uses the engine's
+// backward pass.
 import { expect } from 'vitest';
-import { PullbackError, Tensor, tensor } from '@pullback/autograd';
+import { PullbackError, Tensor, mul, ones, tensor } from '@pullback/autograd';
+import { Linear, Module } from '../src/index.ts';
+import type { MLP } from '../src/index.ts';
+import type { RefActivation, RefNetwork } from '../src/reference/index.ts';
 
 /** ∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h for every i. */
 export function centralDifference(f: (x: Float64Array) => number, x: ArrayLike<number>, h = 1e-6): Float64Array {
@@ -65,4 +69,28 @@ export function expectError(f: () => unknown, cls: new (...args: any[]) => Pullb
 /** A snapshot of tensors' data, to check that a failed call changed nothing. */
 export function snapshot(tensors: readonly Tensor[]): Float64Array[] {
   return tensors.map((t) => Float64Array.from(t.data));
+}
+
+/** The custom layer from Module's JSDoc, written as a user would: y = (x Wᵀ + b) ⊙ gain. */
+export class Scale extends Module {
+  readonly gain: Tensor;
+  readonly inner: Linear;
+  constructor(n: number) {
+    super();
+    this.gain = this.registerParameter('gain', ones([n]));
+    this.inner = this.registerModule('inner', new Linear(n, n, { seed: 1 }));
+  }
+  forward(x: Tensor): Tensor {
+    return mul(this.inner.call(x), this.gain);
+  }
+}
+
+/** A model's numbers copied into the closed-form reference's plain arrays (no src/compare code). */
+export function refNetworkOf(model: MLP): RefNetwork {
+  return {
+    sizes: [...model.sizes],
+    weights: model.layers.map((l) => Float64Array.from(l.weight.data)),
+    biases: model.layers.map((l) => (l.bias === null ? null : Float64Array.from(l.bias.data))),
+    activations: model.activations.map((f) => f.kind as RefActivation),
+  };
 }

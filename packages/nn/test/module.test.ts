@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, mul, ones, sum, tensor } from '@pullback/autograd';
+import { Tensor, ValueError, mul, sum, tensor } from '@pullback/autograd';
 import { Linear, Module, Sequential, Sigmoid } from '../src/index.ts';
-import { expectError } from './helpers.ts';
-
-// The custom layer from Module's JSDoc, written as a user would.
-class Scale extends Module {
-  readonly gain: Tensor;
-  readonly inner: Linear;
-  constructor(n: number) {
-    super();
-    this.gain = this.registerParameter('gain', ones([n]));
-    this.inner = this.registerModule('inner', new Linear(n, n, { seed: 1 }));
-  }
-  forward(x: Tensor): Tensor {
-    return mul(this.inner.call(x), this.gain);
-  }
-}
+import { Scale, expectError } from './helpers.ts';
 
 class Bad extends Module {
   forward(x: Tensor): Tensor {

@@ -1,20 +1,14 @@
 // Argument checks for compareWithBackprop / compareGradients. Everything is checked before the
 // model is touched, so a rejected call leaves it exactly as it was.
 import { DTypeError, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
-import { checkChoice, checkKeys, describe } from '../internal/check.ts';
+import { checkChoice, checkKeys, checkPositive, describe } from '../internal/check.ts';
+import { REDUCTIONS } from '../losses.ts';
 import { MLP } from '../mlp.ts';
 import type { RefActivation, RefNetwork } from '../reference/index.ts';
-import type { CompareOptions, ManualGradients, Notation } from './types.ts';
+import type { CompareOptions, ManualGradients } from './types.ts';
 
-/** Options with every default filled in. */
-export interface ResolvedOptions {
-  cost: 'quadratic' | 'crossEntropy';
-  reduction: 'mean' | 'sum';
-  l2: { lambda: number; convention: 'batch' | 'trainingSet'; trainingSetSize?: number } | null;
-  rtol: number;
-  atol: number;
-  notation: Notation;
-}
+/** Options with every default filled in (no L2 term: null). */
+export type ResolvedOptions = Required<Omit<CompareOptions, 'l2'>> & { l2: NonNullable<CompareOptions['l2']> | null };
 
 /** A checked batch: x is [m, n_1], y is [m, n_L], both float64, copied out of the user's tensors. */
 export interface CheckedBatch {
@@ -25,11 +19,6 @@ export interface CheckedBatch {
 
 const OPTION_KEYS = ['cost', 'reduction', 'l2', 'rtol', 'atol', 'notation'] as const;
 const L2_KEYS = ['lambda', 'convention', 'trainingSetSize'] as const;
-
-function nonNegative(fn: string, what: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new ValueError(fn, `${what} must be a finite number ≥ 0, got ${describe(x)}`);
-  return x;
-}
 
 /**
  * The model must be an MLP of float64 elementwise layers: the reference implements BP1–BP4 for
@@ -86,10 +75,10 @@ export function checkCompareOptions(fn: string, options: unknown): ResolvedOptio
   checkKeys(fn, options, OPTION_KEYS);
   const o = options as Partial<CompareOptions>;
   const cost = checkChoice(fn, 'options.cost', o.cost, ['quadratic', 'crossEntropy'] as const);
-  const reduction = checkChoice(fn, 'options.reduction', o.reduction ?? 'mean', ['mean', 'sum'] as const);
+  const reduction = checkChoice(fn, 'options.reduction', o.reduction ?? 'mean', REDUCTIONS);
   const notation = checkChoice(fn, 'options.notation', o.notation ?? 'nielsen', ['nielsen', 'ufldl'] as const);
-  const rtol = nonNegative(fn, 'options.rtol', o.rtol ?? 1e-10);
-  const atol = nonNegative(fn, 'options.atol', o.atol ?? 1e-12);
+  const rtol = checkPositive(fn, 'options.rtol', o.rtol ?? 1e-10, true);
+  const atol = checkPositive(fn, 'options.atol', o.atol ?? 1e-12, true);
   return { cost, reduction, l2: checkL2(fn, o.l2), rtol, atol, notation };
 }
 
@@ -100,7 +89,7 @@ function checkL2(fn: string, l2: unknown): ResolvedOptions['l2'] {
   }
   checkKeys(fn, l2, L2_KEYS);
   const { lambda, convention, trainingSetSize } = l2 as { lambda?: unknown; convention?: unknown; trainingSetSize?: unknown };
-  const lam = nonNegative(fn, 'options.l2.lambda (λ)', lambda);
+  const lam = checkPositive(fn, 'options.l2.lambda (λ)', lambda, true);
   const conv = checkChoice(fn, 'options.l2.convention', convention, ['batch', 'trainingSet'] as const);
   if (conv === 'batch') {
     if (trainingSetSize !== undefined) {

@@ -41,11 +41,8 @@ export function engineGradients(model: MLP, batch: CheckedBatch, options: Resolv
       const output = a[a.length - 1]!;
       const reduction = { reduction: options.reduction };
       let cost = options.cost === 'quadratic' ? quadraticCost(output, y, reduction) : crossEntropyCost(output, y, reduction);
-      const l2 = options.l2;
-      if (l2 !== null) {
-        const convention = l2.convention === 'batch' ? { convention: 'batch' as const } : { convention: 'trainingSet' as const, trainingSetSize: l2.trainingSetSize! };
-        cost = add(cost, l2Penalty(model, l2.lambda, convention));
-      }
+      // checkCompareOptions gives trainingSetSize exactly when the convention is 'trainingSet', as l2Penalty wants.
+      if (options.l2 !== null) cost = add(cost, l2Penalty(model, options.l2.lambda, options.l2));
       cost.backward();
       // 'mean' makes ∂C/∂z^{x,l} = (1/m)·δ^{x,l}; 'sum' makes it δ^{x,l} itself.
       const perExample = options.reduction === 'mean' ? m : 1;

@@ -67,7 +67,7 @@ export interface BackpropComparisonJSON {
   sides: [string, string];
   cost: 'quadratic' | 'crossEntropy';
   reduction: 'mean' | 'sum';
-  l2: { lambda: number; convention: 'batch' | 'trainingSet'; trainingSetSize?: number } | null;
+  l2: NonNullable<CompareOptions['l2']> | null;
   batchSize: number;
   rtol: number;
   atol: number;

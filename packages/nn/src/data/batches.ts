@@ -1,5 +1,5 @@
 import { ValueError } from '@pullback/autograd';
-import { checkInteger, checkKeys, checkOptions, describe } from '../internal/check.ts';
+import { checkBoolean, checkInteger, checkKeys, checkOptions } from '../internal/check.ts';
 import { resolveRng } from '../random.ts';
 import type { Rng } from '../random.ts';
 
@@ -25,10 +25,8 @@ export function batches(n: number, batchSize: number, options: BatchOptions = {}
   checkInteger(fn, 'batchSize', batchSize, 1);
   const o = checkOptions<BatchOptions>(fn, options);
   checkKeys(fn, o, ['shuffle', 'rng', 'seed', 'dropLast']);
-  const shuffle = o.shuffle ?? false;
-  const dropLast = o.dropLast ?? false;
-  if (typeof shuffle !== 'boolean') throw new ValueError(fn, `shuffle must be a boolean, got ${describe(shuffle)}`);
-  if (typeof dropLast !== 'boolean') throw new ValueError(fn, `dropLast must be a boolean, got ${describe(dropLast)}`);
+  const shuffle = checkBoolean(fn, 'shuffle', o.shuffle ?? false);
+  const dropLast = checkBoolean(fn, 'dropLast', o.dropLast ?? false);
   if (!shuffle && (o.rng !== undefined || o.seed !== undefined)) {
     throw new ValueError(fn, `rng/seed are only used with { shuffle: true }`);
   }

@@ -1,4 +1,4 @@
-import { ValueError } from '@pullback/autograd';
+import { ValueError, formatShape } from '@pullback/autograd';
 import { describe } from '../internal/check.ts';
 
 /** The element types of the IDX format, by type code. */
@@ -56,10 +56,10 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * kind.bytes;
   if (bytes.length < expected) {
-    throw new ValueError(fn, `truncated file: shape [${shape.join(', ')}] of ${kind.type} needs ${expected} bytes (header ${headerBytes} + data ${count * kind.bytes}), got ${bytes.length}`);
+    throw new ValueError(fn, `truncated file: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes (header ${headerBytes} + data ${count * kind.bytes}), got ${bytes.length}`);
   }
   if (bytes.length > expected) {
-    throw new ValueError(fn, `size mismatch: shape [${shape.join(', ')}] of ${kind.type} needs ${expected} bytes, but the file has ${bytes.length - expected} more`);
+    throw new ValueError(fn, `size mismatch: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes, but the file has ${bytes.length - expected} more`);
   }
   const data = kind.make(count);
   if (kind.bytes === 1) {

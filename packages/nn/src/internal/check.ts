@@ -41,13 +41,23 @@ export function checkDType(fn: string, dtype: unknown): DType {
   return dtype;
 }
 
+/** Whether `x` is an array of non-negative safe integers (a shape from the user or from a file). */
+export function isShape(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((d) => Number.isSafeInteger(d) && d >= 0);
+}
+
+/** Same rank and the same size on every axis. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 /** A shape given by the user: an array of non-negative integers, small enough to allocate. */
 export function checkShape(fn: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+  if (!isShape(shape)) {
     throw new ValueError(fn, `shape must be an array of non-negative integers, got ${Array.isArray(shape) ? formatShape(shape) : describe(shape)}`);
   }
   checkSize(fn, 'shape', shape);
-  return [...(shape as number[])];
+  return [...shape];
 }
 
 /** A tensor of `shape` can be allocated: at most MAX_TENSOR_SIZE elements (what typed arrays allow). */
@@ -56,6 +66,11 @@ export function checkSize(fn: string, what: string, shape: readonly number[]): v
   if (n > MAX_TENSOR_SIZE) {
     throw new ValueError(fn, `${what} ${formatShape(shape)} has ${n} elements; a tensor holds at most ${MAX_TENSOR_SIZE}`);
   }
+}
+
+export function checkBoolean(fn: string, what: string, x: unknown): boolean {
+  if (typeof x !== 'boolean') throw new ValueError(fn, `${what} must be a boolean, got ${describe(x)}`);
+  return x;
 }
 
 /** One of `allowed`, or a ValueError listing them. */
@@ -70,7 +85,7 @@ export function checkChoice<T extends string>(fn: string, what: string, x: unkno
 export function checkPair(fn: string, a: unknown, y: unknown, names: [string, string] = ['prediction', 'target']): [Tensor, Tensor] {
   const p = checkTensor(fn, names[0], a);
   const t = checkTensor(fn, names[1], y);
-  if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i])) {
+  if (!sameShape(p.shape, t.shape)) {
     throw new ShapeError(fn, `${names[0]} has shape ${formatShape(p.shape)} but ${names[1]} has shape ${formatShape(t.shape)}; they must be equal`);
   }
   if (p.dtype !== t.dtype) {

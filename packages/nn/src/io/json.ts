@@ -1,5 +1,6 @@
-import { ValueError } from '@pullback/autograd';
+import { ValueError, formatShape } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
+import { isShape } from '../internal/check.ts';
 import type { Module } from '../module.ts';
 import { assignParameters, checkModule } from './state.ts';
 import type { SavedTensor } from './state.ts';
@@ -40,12 +41,12 @@ function parseTensor(fn: string, name: string, entry: unknown): SavedTensor {
   if (entry === null || typeof entry !== 'object') bad('expected an object { dtype, shape, data }');
   const { dtype, shape, data } = entry as Record<string, unknown>;
   if (dtype !== 'float32' && dtype !== 'float64') bad(`dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`shape must be an array of non-negative integers`);
+  if (!isShape(shape)) bad(`shape must be an array of non-negative integers`);
   if (!Array.isArray(data)) bad(`data must be an array`);
   const dims = shape as number[];
   const values = data as unknown[];
   const size = dims.reduce((a, b) => a * b, 1);
-  if (values.length !== size) bad(`${values.length} values for shape [${dims.join(', ')}], expected ${size}`);
+  if (values.length !== size) bad(`${values.length} values for shape ${formatShape(dims)}, expected ${size}`);
   const out = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   values.forEach((v, i) => {
     if (typeof v === 'number') out[i] = v;

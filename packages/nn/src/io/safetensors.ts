@@ -2,10 +2,10 @@
 // u64 N, N bytes of UTF-8 JSON header, then the tensors' raw little-endian bytes. The header maps
 // each name to {"dtype", "shape", "data_offsets": [begin, end]} (offsets relative to the start of
 // the data section) plus an optional "__metadata__" map of strings to strings.
-import { DTypeError, ValueError } from '@pullback/autograd';
+import { DTypeError, ValueError, formatShape } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import type { Module } from '../module.ts';
-import { checkKeys, checkOptions, describe } from '../internal/check.ts';
+import { checkKeys, checkOptions, describe, isShape } from '../internal/check.ts';
 import { assignParameters, checkModule } from './state.ts';
 import type { SavedTensor } from './state.ts';
 
@@ -28,6 +28,16 @@ export interface SaveSafetensorsOptions {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Reverse each `width`-byte group in place: little-endian ↔ big-endian. */
+function swapBytes(bytes: Uint8Array, width: number): void {
+  for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+}
+
+/** An object whose values are all strings, as "__metadata__" must be. */
+function isStringRecord(x: unknown): x is Record<string, string> {
+  return x !== null && typeof x === 'object' && Object.values(x).every((v) => typeof v === 'string');
+}
+
 interface Codec {
   bytes: number;
   decode: (raw: Uint8Array, n: number) => SafetensorsData;
@@ -37,9 +47,7 @@ interface Codec {
 function view<T>(Ctor: { new (b: ArrayBuffer): T }, bytes: number): Codec['decode'] {
   return (raw) => {
     const copy = raw.slice();
-    if (!LITTLE_ENDIAN && bytes > 1) {
-      for (let i = 0; i < copy.length; i += bytes) copy.subarray(i, i + bytes).reverse();
-    }
+    if (!LITTLE_ENDIAN && bytes > 1) swapBytes(copy, bytes);
     return new Ctor(copy.buffer) as unknown as SafetensorsData;
   };
 }
@@ -75,8 +83,7 @@ const TO_DTYPE: Partial<Record<SafetensorsDType, DType>> = { F64: 'float64', F32
 /** Little-endian bytes of a float tensor's data. */
 function rawBytes(data: Float64Array | Float32Array): Uint8Array {
   const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  const width = data.BYTES_PER_ELEMENT;
-  if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
+  if (!LITTLE_ENDIAN) swapBytes(bytes, data.BYTES_PER_ELEMENT);
   return bytes;
 }
 
@@ -92,10 +99,8 @@ export function saveSafetensors(module: Module, options: SaveSafetensorsOptions 
   checkKeys(fn, o, ['metadata']);
   const header: Record<string, unknown> = {};
   if (o.metadata !== undefined) {
-    const md = o.metadata;
-    if (md === null || typeof md !== 'object' || Object.values(md).some((v) => typeof v !== 'string')) {
-      throw new ValueError(fn, `metadata must be an object of string values, got ${describe(md)}`);
-    }
+    const md: unknown = o.metadata;
+    if (!isStringRecord(md)) throw new ValueError(fn, `metadata must be an object of string values, got ${describe(md)}`);
     header.__metadata__ = { ...md };
   }
   const chunks: Uint8Array[] = [];
@@ -151,9 +156,7 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
   const tensors = new Map<string, SafetensorsTensor>();
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
-      if (entry === null || typeof entry !== 'object' || Object.values(entry).some((v) => typeof v !== 'string')) {
-        throw new ValueError(fn, `bad header: __metadata__ must be an object of string values`);
-      }
+      if (!isStringRecord(entry)) throw new ValueError(fn, `bad header: __metadata__ must be an object of string values`);
       Object.assign(metadata, entry);
       continue;
     }
@@ -163,7 +166,7 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
     if (entry === null || typeof entry !== 'object') bad(`must be an object {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
     if (typeof dtype !== 'string' || !(dtype in CODECS)) bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) bad(`has a bad shape ${JSON.stringify(shape)}`);
+    if (!isShape(shape)) bad(`has a bad shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
       bad(`has bad data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 ≤ begin ≤ end`);
     }
@@ -171,7 +174,7 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
     const dims = shape as number[];
     const [begin, end] = offsets as [number, number];
     const count = dims.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * codec.bytes) bad(`has ${end - begin} bytes but shape [${dims.join(', ')}] of ${dtype} needs ${count * codec.bytes}`);
+    if (end - begin !== count * codec.bytes) bad(`has ${end - begin} bytes but shape ${formatShape(dims)} of ${dtype} needs ${count * codec.bytes}`);
     if (end > data.length) throw new ValueError(fn, `truncated file: tensor '${name}' ends at byte ${end} of the data section, which has ${data.length}`);
     spans.push([begin, end, name]);
     tensors.set(name, { dtype: dtype as SafetensorsDType, shape: dims, data: codec.decode(data.subarray(begin, end), count) });

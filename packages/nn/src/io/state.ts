@@ -3,7 +3,7 @@
 import { DTypeError, ShapeError, ValueError, formatShape } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
 import { Module } from '../module.ts';
-import { describe } from '../internal/check.ts';
+import { describe, sameShape } from '../internal/check.ts';
 
 /** A saved tensor: its dtype, shape and row-major values. */
 export interface SavedTensor {
@@ -40,7 +40,7 @@ export function assignParameters(fn: string, module: Module, saved: ReadonlyMap<
   for (const [name, p] of params) {
     const s = saved.get(name)!;
     if (s.dtype !== p.dtype) throw new DTypeError(fn, `'${name}' was saved as ${s.dtype} but the parameter is ${p.dtype}`);
-    if (s.shape.length !== p.shape.length || s.shape.some((d, i) => d !== p.shape[i])) {
+    if (!sameShape(s.shape, p.shape)) {
       throw new ShapeError(fn, `'${name}' was saved with shape ${formatShape(s.shape)} but the parameter has shape ${formatShape(p.shape)}`);
     }
     if (s.data.length !== p.size) throw new ValueError(fn, `'${name}' has ${s.data.length} values for shape ${formatShape(s.shape)}`);

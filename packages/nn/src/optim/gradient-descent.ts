@@ -1,4 +1,3 @@
-import { noGrad } from '@pullback/autograd';
 import { checkPositive } from '../internal/check.ts';
 import { gradPairs, paramList } from './optimizer.ts';
 import type { Params } from './optimizer.ts';
@@ -11,11 +10,9 @@ import type { Params } from './optimizer.ts';
 export function gradientDescentStep(params: Params, lr: number): void {
   const fn = 'gradientDescentStep';
   const alpha = checkPositive(fn, 'learning rate', lr);
-  const pairs = gradPairs(fn, paramList(fn, params));
-  noGrad(() => {
-    for (const [p, g] of pairs) {
-      const d = p.data;
-      for (let i = 0; i < d.length; i++) d[i] = d[i]! - alpha * g[i]!;
-    }
-  });
+  // Writes .data directly, so nothing is recorded on the tape (no noGrad needed).
+  for (const [p, g] of gradPairs(fn, paramList(fn, params))) {
+    const d = p.data;
+    for (let i = 0; i < d.length; i++) d[i] = d[i]! - alpha * g[i]!;
+  }
 }

@@ -1,6 +1,6 @@
 import { ValueError, zeros } from '@pullback/autograd';
 import type { Tensor, TypedArray } from '@pullback/autograd';
-import { checkKeys, checkOptions, checkPositive, describe } from '../internal/check.ts';
+import { checkBoolean, checkKeys, checkOptions, checkPositive } from '../internal/check.ts';
 import { Optimizer } from './optimizer.ts';
 import type { Params } from './optimizer.ts';
 
@@ -39,8 +39,7 @@ export class SGD extends Optimizer<SGDState> {
     if (o.lr === undefined) throw new ValueError(fn, `options.lr (the learning rate) is required, e.g. new SGD(params, { lr: 0.1 })`);
     const momentum = checkPositive(fn, 'momentum', o.momentum ?? 0, true);
     const weightDecay = checkPositive(fn, 'weightDecay', o.weightDecay ?? 0, true);
-    const nesterov = o.nesterov ?? false;
-    if (typeof nesterov !== 'boolean') throw new ValueError(fn, `nesterov must be a boolean, got ${describe(nesterov)}`);
+    const nesterov = checkBoolean(fn, 'nesterov', o.nesterov ?? false);
     if (nesterov && momentum === 0) throw new ValueError(fn, `nesterov momentum requires momentum > 0, got momentum ${momentum}`);
     super(fn, params, o.lr);
     this.momentum = momentum;

@@ -1,7 +1,7 @@
 import { ValueError, enableGrad, explain } from '@pullback/autograd';
 import type { Annotation, Node, Tensor, Trace, TraceGroup } from '@pullback/autograd';
 import { checkChoice, checkOptions, checkTensor, describe } from '../internal/check.ts';
-import { crossEntropyCost, quadraticCost } from '../losses.ts';
+import { REDUCTIONS, crossEntropyCost, quadraticCost } from '../losses.ts';
 import type { Reduction } from '../losses.ts';
 import { MLP } from '../mlp.ts';
 import type { ForwardTrace } from '../mlp.ts';
@@ -36,7 +36,6 @@ export interface BackpropTrace extends Trace {
 }
 
 const COSTS = ['quadratic', 'crossEntropy'] as const;
-const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
 
 /**
  * The backward pass of `model` on (x, y), grouped by the backprop equations: steps are tagged

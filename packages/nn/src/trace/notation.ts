@@ -40,7 +40,7 @@ export interface Notation {
 const sup = (l: number): string => (l < 10 ? `^${l}` : `^{${l}}`);
 const paren = (l: number): string => `^{(${l})}`;
 
-export const NIELSEN: Notation = {
+const NIELSEN: Notation = {
   name: 'nielsen',
   cost: 'C',
   z: (l) => `z${sup(l)}`,
@@ -54,7 +54,7 @@ export const NIELSEN: Notation = {
   summary: 'Nielsen notation: z^l = w^l a^{l−1} + b^l, a^l = σ(z^l), δ^l = ∂C_x/∂z^l, a^1 = x',
 };
 
-export const UFLDL: Notation = {
+const UFLDL: Notation = {
   name: 'ufldl',
   cost: 'J',
   z: (l) => `z${paren(l)}`,

@@ -6,7 +6,7 @@ import type { CompareOptions, ManualGradients } from '../../src/compare/index.ts
 import { backpropReference } from '../../src/reference/index.ts';
 import type { RefResult } from '../../src/reference/index.ts';
 import { Rng } from '../../src/random.ts';
-import { expectError, snapshot } from '../helpers.ts';
+import { expectError, refNetworkOf, snapshot } from '../helpers.ts';
 
 /** A batch of m examples: x ~ U(−1, 1); y ~ U(0, 1) (valid targets for both costs). */
 function randomBatch(sizes: readonly number[], m: number, seed: number): { x: Tensor; y: Tensor } {
@@ -18,14 +18,8 @@ function randomBatch(sizes: readonly number[], m: number, seed: number): { x: Te
 
 /** The reference's numbers, as a user would hand them in (the oracle shares no code with the engine). */
 function referenceFor(model: MLP, batch: { x: Tensor; y: Tensor }, options: CompareOptions): RefResult {
-  const net = {
-    sizes: [...model.sizes],
-    weights: model.layers.map((l) => Float64Array.from(l.weight.data)),
-    biases: model.layers.map((l) => (l.bias === null ? null : Float64Array.from(l.bias.data))),
-    activations: model.activations.map((f) => f.kind as 'sigmoid' | 'tanh' | 'relu' | 'identity'),
-  };
   const { reduction, l2, cost } = options;
-  return backpropReference(net, { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: batch.x.shape[0]! }, { cost, ...(reduction && { reduction }), ...(l2 && { l2 }) });
+  return backpropReference(refNetworkOf(model), { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: batch.x.shape[0]! }, { cost, ...(reduction && { reduction }), ...(l2 && { l2 }) });
 }
 
 function manualFrom(ref: RefResult): Required<ManualGradients> {

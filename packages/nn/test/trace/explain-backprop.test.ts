@@ -3,7 +3,8 @@ import { Tensor, tensor } from '@pullback/autograd';
 import { MLP, explainBackprop } from '../../src/index.ts';
 import type { BackpropTrace } from '../../src/index.ts';
 import { backpropReference } from '../../src/reference/index.ts';
-import type { RefActivation, RefCost } from '../../src/reference/index.ts';
+import type { RefCost } from '../../src/reference/index.ts';
+import { refNetworkOf } from '../helpers.ts';
 import { mulberry32, uniform } from '../reference/support.ts';
 
 type NotationName = 'nielsen' | 'ufldl';
@@ -21,16 +22,7 @@ function setup(sizes: number[], m: number, seed: number) {
 
 /** The closed-form reference (no engine code) on the same weights and batch. */
 function reference(model: MLP, xs: Float64Array, ys: Float64Array, m: number, cost: RefCost) {
-  return backpropReference(
-    {
-      sizes: [...model.sizes],
-      weights: model.layers.map((l) => Float64Array.from(l.weight.data)),
-      biases: model.layers.map((l) => (l.bias ? Float64Array.from(l.bias.data) : null)),
-      activations: model.activations.map((a) => a.kind as RefActivation),
-    },
-    { x: xs, y: ys, size: m },
-    { cost, reduction: 'mean' },
-  );
+  return backpropReference(refNetworkOf(model), { x: xs, y: ys, size: m }, { cost, reduction: 'mean' });
 }
 
 const tag = (equation: string | undefined): string | null => /^BP\d/.exec(equation ?? '')?.[0] ?? null;

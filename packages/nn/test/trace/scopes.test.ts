@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, mul, ones, tensor, toDot, toMermaid } from '@pullback/autograd';
-import { Linear, MLP, Module, Sequential, quadraticCost, scopeKinds } from '../../src/index.ts';
-
-class Scale extends Module {
-  readonly gain: Tensor;
-  readonly inner: Linear;
-  constructor(n: number) {
-    super();
-    this.gain = this.registerParameter('gain', ones([n]));
-    this.inner = this.registerModule('inner', new Linear(n, n, { seed: 1 }));
-  }
-  forward(x: Tensor): Tensor {
-    return mul(this.inner.call(x), this.gain);
-  }
-}
+import { Tensor, tensor, toDot, toMermaid } from '@pullback/autograd';
+import { Linear, MLP, Sequential, quadraticCost, scopeKinds } from '../../src/index.ts';
+import { Scale } from '../helpers.ts';
 
 function batch(m: number, n: number): Tensor {
   return tensor(Array.from({ length: m * n }, (_, i) => Math.sin(i + 1)), { shape: [m, n] });
