@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { DType } from '@pullback/autograd';
 import { loadMnist } from '@pullback/nn/node';
 import type { Mnist } from '@pullback/nn/node';
+import { mulberry32 } from '../examples/support/mulberry32.ts';
 
 export function mnistDir(): string {
   const require = createRequire(import.meta.url);
@@ -32,14 +33,9 @@ export function datasetBytes(m: Mnist): number {
 export function epochOrder(n: number, seed: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let s = seed >>> 0;
+  const random = mulberry32(seed);
   for (let i = n - 1; i > 0; i--) {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (i + 1));
+    const j = Math.floor(random() * (i + 1));
     const tmp = order[i]!;
     order[i] = order[j]!;
     order[j] = tmp;

@@ -18,13 +18,6 @@ export function stats(samples: readonly number[]): Stats {
   return { median, min: s[0]!, max: s[s.length - 1]!, samples: [...samples] };
 }
 
-/** Seconds taken by `fn`. */
-export function seconds(fn: () => void): number {
-  const t = performance.now();
-  fn();
-  return (performance.now() - t) / 1000;
-}
-
 /** One measured row of a workload's table. */
 export interface Row {
   peer: string;
@@ -51,6 +44,12 @@ export interface Target {
   text: string;
   measured: string;
   met: boolean;
+}
+
+/** What every workload's run function takes (run.ts passes --short through). */
+export interface WorkloadOptions {
+  /** Every workload at a tiny size (seconds in all), for smoke tests. */
+  short: boolean;
 }
 
 export interface Section {

@@ -4,12 +4,8 @@
 import type { DType } from '@pullback/autograd';
 import { runChild } from './child.ts';
 import { fmt, log, stats } from './harness.ts';
-import type { Row, Section, Target } from './harness.ts';
+import type { Row, Section, Target, WorkloadOptions } from './harness.ts';
 import type { MemoryReport } from './memory-child.ts';
-
-export interface MemoryOptions {
-  short: boolean;
-}
 
 const MB = 1024 * 1024;
 /** "Flat": the fitted heap growth stays under this many MB per 1,000 steps (5 MB over 20,000). */
@@ -31,7 +27,7 @@ export function heapSlope(heap: MemoryReport['heap']): number {
   return sxy / sxx;
 }
 
-export async function runMemory(options: MemoryOptions): Promise<Section> {
+export async function runMemory(options: WorkloadOptions): Promise<Section> {
   const steps = options.short ? 300 : 20_000;
   const heapEvery = options.short ? 100 : 1_000;
   const dtypes: DType[] = options.short ? ['float32'] : ['float32', 'float64'];

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { Section } from './harness.ts';
+import type { Section, WorkloadOptions } from './harness.ts';
 import { log } from './harness.ts';
 import { machine } from './machine.ts';
 import { runMemory } from './memory.ts';
@@ -33,7 +33,7 @@ export interface BenchOptions {
   only?: readonly string[];
 }
 
-export const WORKLOADS: readonly { id: string; run: (o: { short: boolean }) => Promise<Section> }[] = [
+export const WORKLOADS: readonly { id: string; run: (o: WorkloadOptions) => Promise<Section> }[] = [
   { id: 'W1', run: runW1 },
   { id: 'W2', run: runW2 },
   { id: 'W3', run: runW3 },

@@ -10,7 +10,6 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export { tf };
 export type TfBackend = 'cpu' | 'wasm';
-export const TF_BACKENDS: readonly TfBackend[] = ['cpu', 'wasm'];
 
 let wasmReady = false;
 let gradientsReady = false;

@@ -9,7 +9,7 @@ import { ClosedFormMLP, argmaxRow } from './closed-form.ts';
 import { epochOrder, f32, mnist } from './data.ts';
 import { float64Samples } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
-import type { Peer, Row, Section } from './harness.ts';
+import type { Peer, Row, Section, WorkloadOptions } from './harness.ts';
 import { resetLayers, tf, tfForward, tfLayers, tfVariables, disposeLayers, useBackend, backendDetails } from './tfjs.ts';
 import type { TfBackend } from './tfjs.ts';
 
@@ -22,10 +22,6 @@ interface Epoch {
   /** Seconds for the whole epoch (extrapolated when only `steps` of it ran). */
   seconds: number;
   accuracy: number;
-}
-
-export interface W1Options {
-  short: boolean;
 }
 
 interface Plan {
@@ -51,8 +47,14 @@ function epochBatches(n: number): number[][] {
   return out;
 }
 
+/** Pullback's model of Nielsen's network: sigmoid, N(0, 1) weights (the default init), seed 1. */
+function nielsenMlp(dtype: DType): MLP {
+  return new MLP(SIZES, { activation: 'sigmoid', seed: SEED, dtype });
+}
+
+/** nielsenMlp's initial weights and biases: every peer starts from them. */
 function initialParameters(dtype: DType): { weights: Float64Array[] | Float32Array[]; biases: Float64Array[] | Float32Array[] } {
-  const model = new MLP(SIZES, { activation: 'sigmoid', seed: SEED, dtype });
+  const model = nielsenMlp(dtype);
   return {
     weights: model.layers.map((l) => l.weight.data.slice()) as Float64Array[] | Float32Array[],
     biases: model.layers.map((l) => l.bias!.data.slice()) as Float64Array[] | Float32Array[],
@@ -61,7 +63,7 @@ function initialParameters(dtype: DType): { weights: Float64Array[] | Float32Arr
 
 function pullbackPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
   const data = mnist(dtype);
-  const model = new MLP(SIZES, { activation: 'sigmoid', seed: SEED, dtype });
+  const model = nielsenMlp(dtype);
   const params = model.parameters();
   const initial = params.map((t) => t.data.slice());
   const optimizer = new SGD(params, { lr: LR });
@@ -96,19 +98,20 @@ function closedFormPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch>
   const net = new ClosedFormMLP(SIZES, 'sigmoid', 'sigmoid-quadratic', dtype);
   const order = Int32Array.from(batches.flat());
   const images = data.train.images.data, labels = data.train.labels.data;
-  const epoch = (): void => {
-    for (let s = 0, b = 0; b < batches.length; s += batches[b]!.length, b++) net.trainStep(images, labels, order, s, batches[b]!.length, LR);
+  /** SGD steps on the epoch's first `count` batches. */
+  const train = (count: number): void => {
+    for (let s = 0, b = 0; b < count; s += batches[b]!.length, b++) net.trainStep(images, labels, order, s, batches[b]!.length, LR);
   };
   return {
     name: `closed form ${dtype}`,
     setup: () => {
       net.load(weights, biases);
-      for (let b = 0, s = 0; b < Math.min(200, batches.length); s += batches[b]!.length, b++) net.trainStep(images, labels, order, s, batches[b]!.length, LR); // warm the JIT
+      train(Math.min(200, batches.length)); // warm the JIT
     },
     run: () => {
       net.load(weights, biases);
       const t0 = performance.now();
-      epoch();
+      train(batches.length);
       const seconds = (performance.now() - t0) / 1000;
       return { seconds, accuracy: net.accuracy(data.test.images.data, data.test.labels.data, p.test) };
     },
@@ -191,7 +194,7 @@ export async function w1Samples(dtype: DType, short: boolean): Promise<[string, 
 
 const ROWS = ['Pullback float32', 'closed form float32', 'tfjs-wasm', 'tfjs-cpu', 'Pullback float64', 'closed form float64'];
 
-export async function runW1(options: W1Options): Promise<Section> {
+export async function runW1(options: WorkloadOptions): Promise<Section> {
   const p = plan(options.short);
   const steps = Math.ceil(p.train / BATCH);
   const cpuSteps = Math.min(p.cpuSteps, steps);

@@ -3,13 +3,9 @@
 import type { DType } from '@pullback/autograd';
 import { float64Samples } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
-import type { Peer, Row, Section } from './harness.ts';
+import type { Peer, Row, Section, WorkloadOptions } from './harness.ts';
 import { WIDE_BATCH, closedFormWide, pullbackWide, tfjsWide } from './wide-mlp.ts';
 import type { WideContender } from './wide-mlp.ts';
-
-export interface W2Options {
-  short: boolean;
-}
 
 function plan(short: boolean): { steps: number; repeats: number } {
   return short ? { steps: 1, repeats: 3 } : { steps: 10, repeats: 5 };
@@ -40,7 +36,7 @@ export async function w2Samples(dtype: DType, short: boolean): Promise<[string, 
 
 const ROWS = ['Pullback float32', 'closed form float32', 'tfjs-wasm', 'tfjs-cpu', 'Pullback float64'];
 
-export async function runW2(options: W2Options): Promise<Section> {
+export async function runW2(options: WorkloadOptions): Promise<Section> {
   const { steps, repeats } = plan(options.short);
   const results = new Map([...(await w2Samples('float32', options.short)), ...(await float64Samples<number>('W2', options.short))]);
   const rows: Row[] = ROWS.map((name) => ({

@@ -5,13 +5,9 @@ import { matmul, tensor } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
 import { float64Samples } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
-import type { Peer, Ratio, Row, Section, Target } from './harness.ts';
+import type { Peer, Ratio, Row, Section, Target, WorkloadOptions } from './harness.ts';
 import { backendDetails, tf, useBackend } from './tfjs.ts';
 import type { TfBackend } from './tfjs.ts';
-
-export interface W3Options {
-  short: boolean;
-}
 
 function randomMatrix(n: number, seed: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -84,7 +80,7 @@ export async function w3Samples(dtype: DType, short: boolean): Promise<[string, 
   return out;
 }
 
-export async function runW3(options: W3Options): Promise<Section> {
+export async function runW3(options: WorkloadOptions): Promise<Section> {
   const { sizes, repeats } = plan(options.short);
   const results = new Map([...(await w3Samples('float32', options.short)), ...(await float64Samples<number>('W3', options.short))]);
   const get = (name: string) => stats(results.get(name)!);

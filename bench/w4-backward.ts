@@ -4,20 +4,16 @@
 // parameter (backward() / tf.variableGrads), without an update. The matmul FLOPs alone put the
 // ratio near 2.4: the backward pass needs ∂W for all three layers but ∂x only for the upper two.
 import { fmt, log, roundRobin, stats } from './harness.ts';
-import type { Peer, Ratio, Row, Section } from './harness.ts';
+import type { Peer, Ratio, Row, Section, WorkloadOptions } from './harness.ts';
 import { WIDE_BATCH, closedFormWide, pullbackWide, tfjsWide } from './wide-mlp.ts';
 import type { WideContender } from './wide-mlp.ts';
-
-export interface W4Options {
-  short: boolean;
-}
 
 interface Sample {
   forward: number;
   forwardBackward: number;
 }
 
-export async function runW4(options: W4Options): Promise<Section> {
+export async function runW4(options: WorkloadOptions): Promise<Section> {
   const steps = options.short ? 1 : 8;
   const repeats = options.short ? 3 : 5;
   const contenders: WideContender[] = [pullbackWide('float32', steps), closedFormWide('float32'), await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)];

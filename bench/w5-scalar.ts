@@ -6,37 +6,16 @@
 import { Scalar, scalar } from '@pullback/autograd';
 import type { Node } from '@pullback/autograd';
 import { fmt, log, roundRobin, stats } from './harness.ts';
-import type { Section } from './harness.ts';
+import type { Section, WorkloadOptions } from './harness.ts';
 import { runChild } from './child.ts';
-
-export interface W5Options {
-  short: boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// examples/support holds the demo's generator and data as plain modules (no script runs on import).
+import { mulberry32 } from '../examples/support/mulberry32.ts';
+import { twoMoons } from '../examples/support/two-moons.ts';
 
 /** The demo: data, parameters, and one step's loss graph. */
 function moons() {
   const random = mulberry32(1337);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const X: [number, number][] = [];
-  const Y: number[] = [];
-  for (let i = 0; i < 100; i++) {
-    const upper = i < 50;
-    const t = Math.PI * (upper ? i / 49 : (i - 50) / 49);
-    const [x, y] = upper ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-    X.push([x + 0.1 * gauss(), y + 0.1 * gauss()]);
-    Y.push(upper ? -1 : 1);
-  }
+  const { X, Y } = twoMoons(random);
   const sizes = [2, 16, 16, 1];
   const layers = sizes.slice(1).map((n, l) =>
     Array.from({ length: n }, () => ({ w: Array.from({ length: sizes[l]! }, () => scalar(random() * 2 - 1)), b: scalar(0), linear: l === sizes.length - 2 })),
@@ -113,7 +92,7 @@ export async function measureScalar(steps: number, repeats: number): Promise<{ n
 /** V8 flag for the diagnostic row: a young generation large enough to hold a whole step's graph. */
 const SEMI_SPACE = '--max-semi-space-size=64';
 
-export async function runW5(options: W5Options): Promise<Section> {
+export async function runW5(options: WorkloadOptions): Promise<Section> {
   const steps = options.short ? 1 : 10;
   const repeats = options.short ? 3 : 5;
   log(`W5: ${repeats} runs of ${steps} steps (and again in a child process with ${SEMI_SPACE})`);

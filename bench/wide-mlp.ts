@@ -26,9 +26,14 @@ export interface WideContender {
   dispose(): Promise<void>;
 }
 
-/** He-normal weights, zero biases (Pullback's MLP with init 'he', seed 2): the same start for all. */
+/** Pullback's model of the wide network: He-normal weights, zero biases, seed 2. */
+function wideMlp(dtype: DType): MLP {
+  return new MLP(WIDE_SIZES, { activation: 'relu', outputActivation: 'identity', init: 'he', seed: SEED, dtype });
+}
+
+/** wideMlp's initial weights and biases: the same start for all. */
 function initial(dtype: DType): { weights: Float32Array[] | Float64Array[]; biases: Float32Array[] | Float64Array[] } {
-  const m = new MLP(WIDE_SIZES, { activation: 'relu', outputActivation: 'identity', init: 'he', seed: SEED, dtype });
+  const m = wideMlp(dtype);
   return {
     weights: m.layers.map((l) => l.weight.data.slice()) as Float32Array[] | Float64Array[],
     biases: m.layers.map((l) => l.bias!.data.slice()) as Float32Array[] | Float64Array[],
@@ -41,7 +46,7 @@ function rows(batch: number): number[] {
 
 export function pullbackWide(dtype: DType, batches: number): WideContender {
   const data = mnist(dtype);
-  const model = new MLP(WIDE_SIZES, { activation: 'relu', outputActivation: 'identity', init: 'he', seed: SEED, dtype });
+  const model = wideMlp(dtype);
   const params = model.parameters();
   const start = params.map((p) => p.data.slice());
   const optimizer = new SGD(params, { lr: LR });

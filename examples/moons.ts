@@ -1,6 +1,8 @@
 // micrograd's classic demo with the scalar API: a 2-16-16-1 MLP of Scalars, SVM hinge loss with
 // L2, on 100 two-moons points.  Run: pnpm tsx examples/moons.ts [--steps 100]
 import { Scalar, scalar } from '@pullback/autograd';
+import { mulberry32 } from './support/mulberry32.ts';
+import { twoMoons } from './support/two-moons.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -8,27 +10,9 @@ const arg = (name: string, fallback: number) => {
 };
 const steps = arg('steps', 100);
 
-// A small seeded generator (mulberry32) so every run is the same.
-let seed = 1337;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-
-// Two interleaving half circles with noise 0.1 (as sklearn's make_moons), labels ±1.
-const X: [number, number][] = [];
-const Y: number[] = [];
-for (let i = 0; i < 100; i++) {
-  const upper = i < 50;
-  const t = Math.PI * (upper ? i / 49 : (i - 50) / 49);
-  const [x, y] = upper ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-  X.push([x + 0.1 * gauss(), y + 0.1 * gauss()]);
-  Y.push(upper ? -1 : 1);
-}
+// One seeded generator draws the data, then the weights, so every run is the same.
+const random = mulberry32(1337);
+const { X, Y } = twoMoons(random);
 
 class Neuron {
   w: Scalar[];

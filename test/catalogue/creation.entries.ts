@@ -7,9 +7,8 @@ import {
   add, cast, div, equal, full, greater, matmul, maximum, mul, oneHot, pow, sub, tensor, transpose, where, zeros,
 } from '@pullback/autograd';
 import { area, entry } from './harness.ts';
-import { constant, leaf, matrix } from './fixtures.ts';
+import { constant, leaf, m23, matrix } from './fixtures.ts';
 
-const m23 = () => leaf([[1, 2, 3], [4, 5, 6]]);
 
 export const creation = area('creation', [
   entry({

@@ -14,6 +14,9 @@ export function leaf(data: Nested, dtype: DType = 'float64'): Tensor {
   return t;
 }
 
+/** The [2, 3] leaf most entries start from. */
+export const m23 = (): Tensor => leaf([[1, 2, 3], [4, 5, 6]]);
+
 /** A plain constant tensor. */
 export function constant(data: Nested, dtype: DType = 'float64'): Tensor {
   return tensor(data, { dtype });

@@ -9,9 +9,8 @@ import {
   sumTo, transpose, zeros,
 } from '@pullback/autograd';
 import { area, entry } from './harness.ts';
-import { constant, leaf } from './fixtures.ts';
+import { constant, leaf, m23 } from './fixtures.ts';
 
-const m23 = () => leaf([[1, 2, 3], [4, 5, 6]]);
 
 export const shapes = area('shape ops', [
   entry({

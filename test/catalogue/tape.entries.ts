@@ -8,9 +8,8 @@ import {
 } from '@pullback/autograd';
 import { quadraticCost } from '@pullback/nn';
 import { area, entry } from './harness.ts';
-import { constant, leaf, trained } from './fixtures.ts';
+import { constant, leaf, m23, trained } from './fixtures.ts';
 
-const m23 = () => leaf([[1, 2, 3], [4, 5, 6]]);
 const sumOfSquares = (x: Tensor) => sum(mul(x, x));
 
 /** A custom op whose pullback is `bad`; the forward is y = 2x. */

@@ -9,11 +9,10 @@
 //   - in the bias derivation, "ε_q^(l) W^(L−1)_qr ∂a_r^(L−1)/∂b_i^(l)" should read ε_q^(L): the
 //     literal expansion is written out below with both, and only ε^(L) agrees with the engine.
 import { afterAll, describe, expect, it } from 'vitest';
-import { quadraticCost } from '@pullback/nn';
-import { MLP, compareGradients } from '@pullback/nn';
+import { MLP, compareGradients, quadraticCost } from '@pullback/nn';
 import { ufldlEpsilonRecursion } from '@pullback/nn/reference';
 import type { UfldlGradients } from '@pullback/nn/reference';
-import { ErrorLog, diag, errorsOf, matMul, maxRelError, randomBatch, refNetworkOf, rowsOf, sigmaPrime } from '../support/seeds-support.ts';
+import { ErrorLog, diag, errorsOf, matMul, maxRelError, randomBatch, refNetworkOf, rowsOf, sigmaPrime, zerosMat } from '../support/seeds-support.ts';
 import type { Mat, Vec } from '../support/seeds-support.ts';
 
 const log = new ErrorLog('000');
@@ -76,7 +75,7 @@ describe('seed 000: the ε recursion equals the engine', () => {
 function activationJacobian(u: UfldlGradients, W: (l: number) => Mat, L: number, l: number): Mat {
   const n = u.a[L - 1]!.length;
   const D = (k: number): Mat => diag(Array.from(u.z[k]!, sigmaPrime));
-  if (l === L - 1) return Array.from({ length: n }, () => new Array<number>(u.z[l + 1]!.length).fill(0));
+  if (l === L - 1) return zerosMat(n, u.z[l + 1]!.length);
   let J = D(l + 1);
   for (let k = l + 1; k <= L - 2; k++) J = matMul(D(k + 1), matMul(W(k), J));
   return J;

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { add } from '@pullback/autograd';
 import { MLP, compareGradients, gradientDescentStep, l2Penalty, quadraticCost } from '@pullback/nn';
 import { backpropReference, sgdStepReference } from '@pullback/nn/reference';
-import { ErrorLog, errorsOf, flat, matVec, randomBatch, refNetworkOf, rowsOf, sigma, sigmaPrime } from '../support/seeds-support.ts';
+import { ErrorLog, errorsOf, flat, matVec, plainParameters, randomBatch, refNetworkOf, rowsOf, sigma, sigmaPrime } from '../support/seeds-support.ts';
 import type { Mat, Vec } from '../support/seeds-support.ts';
 
 const log = new ErrorLog('002');
@@ -28,7 +28,8 @@ const alpha = 0.5;
 
 /** UFLDL-indexed parameters: W[l], b[l] for l = 1..n_l − 1. */
 function ufldlParameters(model: MLP): { W: Mat[]; b: Vec[] } {
-  return { W: [[], ...model.layers.map((layer) => rowsOf(layer.weight))], b: [[], ...model.layers.map((layer) => Array.from(layer.bias!.data))] };
+  const { W, b } = plainParameters(model);
+  return { W: [[], ...W], b: [[], ...b.map((v) => v!)] };
 }
 
 /**

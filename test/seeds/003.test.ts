@@ -48,6 +48,9 @@ function perExample(W: Mat[], b: Vec[], x: Vec, y: Vec, literalTypo = false) {
   return { g, gW, a };
 }
 
+/** Entry-wise mean of N per-example vectors. */
+const meanOf = (vs: Vec[]): Vec => vs[0]!.map((_, k) => vs.reduce((s, v) => s + v[k]!, 0) / N);
+
 function setUp(seed: number) {
   const model = new MLP(sizes, { activation: 'tanh', seed });
   const batch = randomBatch(sizes, N, 500 + seed, 'signed');
@@ -81,10 +84,9 @@ describe('seed 003: the recursion per example, averaged over N, equals the engin
       const { model, batch, W, b, xs, ys } = setUp(seed);
       const depth = W.length;
       const per = xs.map((x, i) => perExample(W, b, x, ys[i]!));
-      const mean = (pick: (p: (typeof per)[number]) => number[]): number[] => pick(per[0]!).map((_, k) => per.reduce((s, p) => s + pick(p)[k]!, 0) / N);
       const manual = {
-        gradW: Array.from({ length: depth }, (_, i) => mean((p) => flat(p.gW[i + 1]!))),
-        gradB: Array.from({ length: depth }, (_, i) => mean((p) => p.g[i + 1]!)),
+        gradW: Array.from({ length: depth }, (_, i) => meanOf(per.map((p) => flat(p.gW[i + 1]!)))),
+        gradB: Array.from({ length: depth }, (_, i) => meanOf(per.map((p) => p.g[i + 1]!))),
         // For L_i = g(a^L(x_i) − y_i), ∂L_i/∂b^l = ∂L_i/∂z^l is Nielsen's per-example δ^{x_i, l}.
         delta: Array.from({ length: depth }, (_, i) => per.flatMap((p) => p.g[i + 1]!)),
       };
@@ -108,7 +110,6 @@ describe('seed 003: the recursion per example, averaged over N, equals the engin
     const { model, batch, W, b, xs, ys } = setUp(4);
     const depth = W.length;
     const per = xs.map((x, i) => perExample(W, b, x, ys[i]!));
-    const meanOf = (vs: Vec[]): Vec => vs[0]!.map((_, k) => vs.reduce((s, v) => s + v[k]!, 0) / N);
     const gradB = Array.from({ length: depth }, (_, i) => meanOf(per.map((p) => p.g[i + 1]!)));
     const careless = Array.from({ length: depth }, (_, i) => flat(outer(gradB[i]!, meanOf(per.map((p) => p.a[i]!)))));
     const report = compareGradients(model, batch, { gradW: careless, gradB }, { cost: 'quadratic' });
@@ -123,7 +124,6 @@ describe('seed 003: the recursion per example, averaged over N, equals the engin
     const { model, batch, W, b, xs, ys } = setUp(5);
     const depth = W.length;
     const per = xs.map((x, i) => perExample(W, b, x, ys[i]!, true));
-    const meanOf = (vs: number[][]): number[] => vs[0]!.map((_, k) => vs.reduce((s, v) => s + v[k]!, 0) / N);
     const manual = {
       gradW: Array.from({ length: depth }, (_, i) => meanOf(per.map((p) => flat(p.gW[i + 1]!)))),
       delta: Array.from({ length: depth }, (_, i) => per.flatMap((p) => p.g[i + 1]!)),

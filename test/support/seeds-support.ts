@@ -33,7 +33,6 @@ export const addMat = (A: Mat, B: Mat): Mat => A.map((row, i) => row.map((x, j) 
 export const scaleMat = (A: Mat, s: number): Mat => A.map((row) => row.map((x) => x * s));
 export const diag = (v: Vec): Mat => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));
 export const matMul = (A: Mat, B: Mat): Mat => A.map((row) => B[0]!.map((_, j) => row.reduce((s, a, k) => s + a * B[k]![j]!, 0)));
-export const transpose = (A: Mat): Mat => A[0]!.map((_, j) => A.map((row) => row[j]!));
 
 /** A tensor's rows as number[][] (a [m, n] batch) or its entries (a vector). */
 export function rowsOf(t: Tensor): Mat {

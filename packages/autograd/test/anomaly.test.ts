@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnomalyError, detectAnomaly, greater, isAnomalyEnabled, log, mul, sqrt, sum, tensor, where } from '../src/index.ts';
+import { thrown } from './support/thrown.ts';
 
 interface Site {
   file: string;
@@ -21,13 +22,9 @@ function here(): Site {
 }
 
 function catchAnomaly(fn: () => unknown): AnomalyError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof AnomalyError) return e;
-    throw e;
-  }
-  throw new Error('expected an AnomalyError');
+  const e = thrown(fn);
+  if (e instanceof AnomalyError) return e;
+  throw e ?? new Error('expected an AnomalyError');
 }
 
 describe('detectAnomaly', () => {

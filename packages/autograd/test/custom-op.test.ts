@@ -18,6 +18,7 @@ import {
   vjp,
 } from '../src/index.ts';
 import { expectClose, fdGrad } from './support/fd.ts';
+import { thrown } from './support/thrown.ts';
 
 // y = x³, written as a user would: primal and pullback side by side.
 const cube = defineOp('cube', (x) => {
@@ -85,28 +86,18 @@ describe('defineOp', () => {
     }));
     const forward = () => naiveLog(tensor([1, -1], { requiresGrad: true }));
     expect(() => forward()).not.toThrow();
-    let err: AnomalyError | undefined;
-    try {
-      detectAnomaly(forward);
-    } catch (e) {
-      err = e as AnomalyError;
-    }
-    expect(err).toBeInstanceOf(AnomalyError);
-    expect([err!.op, err!.pass]).toEqual(['naiveLog', 'forward']);
+    const inForward = thrown(() => detectAnomaly(forward)) as AnomalyError | undefined;
+    expect(inForward).toBeInstanceOf(AnomalyError);
+    expect([inForward!.op, inForward!.pass]).toEqual(['naiveLog', 'forward']);
 
-    err = undefined;
     const y = tensor([0.5, 2], { requiresGrad: true });
     const reciprocal = defineOp('reciprocal', (v) => ({
       output: tensor(Array.from(v.data, (a) => 1 / a), { shape: v.shape }),
       pullback: () => [tensor([Infinity, 0])],
     }));
-    try {
-      detectAnomaly(() => sum(reciprocal(y)).backward());
-    } catch (e) {
-      err = e as AnomalyError;
-    }
-    expect(err).toBeInstanceOf(AnomalyError);
-    expect([err!.op, err!.pass]).toEqual(['reciprocal', 'backward']);
+    const inBackward = thrown(() => detectAnomaly(() => sum(reciprocal(y)).backward())) as AnomalyError | undefined;
+    expect(inBackward).toBeInstanceOf(AnomalyError);
+    expect([inBackward!.op, inBackward!.pass]).toEqual(['reciprocal', 'backward']);
   });
 
   it('may run a pass of its own in the pullback (gradient checkpointing)', () => {
@@ -141,12 +132,7 @@ describe('defineOp', () => {
   it('names the op and both shapes when a cotangent has the wrong shape', () => {
     const op = broken('transposed', (dy) => [transpose(dy)]);
     const x = x23();
-    let err: unknown;
-    try {
-      sum(op(x)).backward();
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => sum(op(x)).backward());
     expect(err).toBeInstanceOf(ShapeError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/^transposed: /);

@@ -16,6 +16,7 @@ import {
   tensor,
   transpose,
 } from '../src/index.ts';
+import { thrown } from './support/thrown.ts';
 
 type ErrorClass = new (...args: never[]) => PullbackError;
 
@@ -25,12 +26,7 @@ type ErrorClass = new (...args: never[]) => PullbackError;
  */
 function expectFailure(act: () => unknown, cls: ErrorClass, fn: string, inputs: readonly Tensor[], fragments: readonly string[]): string {
   const before = inputs.map((x) => ({ data: Array.from(x.data), shape: [...x.shape] }));
-  let err: unknown;
-  try {
-    act();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrown(act);
   expect(err, 'expected an error').toBeInstanceOf(cls);
   const e = err as PullbackError;
   expect(e.fn).toBe(fn);

@@ -25,9 +25,7 @@ import {
   valueAndGrad,
   vjp,
 } from '../src/index.ts';
-import { expectClose, fdDirectional, fdGrad, values } from './support/fd.ts';
-
-const t = (shape: readonly number[], offset = 0) => tensor(values(shape.reduce((a, b) => a * b, 1), offset), { shape });
+import { expectClose, fdDirectional, fdGrad, fixedTensor as t } from './support/fd.ts';
 
 describe('grad and valueAndGrad', () => {
   const f = (x: Tensor, y: Tensor) => sum(mul(tanh(x), y));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradcheckError, PullbackError, defineOp, exp, gradcheck, matmul, mul, neg, sum, tanh, tensor } from '../src/index.ts';
 import type { Tensor } from '../src/index.ts';
+import { thrown } from './support/thrown.ts';
 
 // Custom ops with one deliberate mistake each, beside the correct rule.
 const expSignError = defineOp('expSignError', (x) => {
@@ -108,12 +109,7 @@ describe('gradcheck', () => {
   });
 
   it('throws a GradcheckError with { raise: true }', () => {
-    let caught: unknown;
-    try {
-      gradcheck(expSignError, tensor([0.5]), { raise: true });
-    } catch (e) {
-      caught = e;
-    }
+    const caught = thrown(() => gradcheck(expSignError, tensor([0.5]), { raise: true }));
     expect(caught).toBeInstanceOf(GradcheckError);
     expect(caught).toBeInstanceOf(PullbackError);
     const err = caught as GradcheckError;

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GraphError, Scalar, scalar } from '../src/index.ts';
-
-/** Central difference of a plain-number function. */
-function fd(f: (x: number) => number, x: number, h = 1e-6): number {
-  return (f(x + h) - f(x - h)) / (2 * h);
-}
+import { GraphError, Scalar, scalar, tensor } from '../src/index.ts';
+import { fdGrad } from './support/fd.ts';
 
 describe('Scalar (micrograd)', () => {
   // The expressions of micrograd's test/test_engine.py; the expected numbers are the values
@@ -53,7 +49,7 @@ describe('Scalar (micrograd)', () => {
     for (const [name, op, plain, at] of ops) {
       const x = scalar(at);
       op(x).backward();
-      expect(x.grad, name).toBeCloseTo(fd(plain, at), 8);
+      expect(x.grad, name).toBeCloseTo(fdGrad((v) => plain(v.item()), tensor(at)).item(), 8);
     }
   });
 

@@ -12,10 +12,7 @@ import {
   tanh,
   tensor,
 } from '../src/index.ts';
-import { expectClose, fdGrad, values } from './support/fd.ts';
-
-/** A constant of `shape` with varied, fixed entries. */
-const t = (shape: readonly number[], offset = 0) => tensor(values(shape.reduce((a, b) => a * b, 1), offset), { shape });
+import { expectClose, fdGrad, fixedTensor as t } from './support/fd.ts';
 
 describe('the backward pass', () => {
   it('adds the cotangents of a value used three times (fan-out)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, Tensor, ValueError, arange, eye, ones, tensor, zeros } from '../src/index.ts';
+import { thrown } from './support/thrown.ts';
 
 describe('tensor()', () => {
   it('makes a 0-d tensor from a number', () => {
@@ -75,12 +76,7 @@ describe('tensor()', () => {
   });
 
   it('rejects ragged data, naming tensor, the position and the expected shape', () => {
-    let err: unknown;
-    try {
-      tensor([[1, 2, 3], [4, 5]]);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => tensor([[1, 2, 3], [4, 5]]));
     expect(err).toBeInstanceOf(ValueError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/^tensor: /);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, greater, mul, noGrad, relu, scalar, sum, tensor, whyNoGrad, GraphError } from '../src/index.ts';
+import { add, defineOp, greater, mul, noGrad, relu, scalar, sum, tensor, whyNoGrad, GraphError } from '../src/index.ts';
 
 describe('whyNoGrad', () => {
   it('a tensor that does not require grad', () => {
@@ -79,8 +79,7 @@ describe('ownership after backward', () => {
 });
 
 describe('a failed backward pass changes nothing', () => {
-  it('keeps every .grad and the graph when a pullback throws halfway', async () => {
-    const { defineOp } = await import('../src/index.ts');
+  it('keeps every .grad and the graph when a pullback throws halfway', () => {
     // An op whose pullback returns a wrong shape: the pass fails after other leaves were reached.
     const bad = defineOp('bad', (x) => ({ output: mul(x, 1), pullback: () => [tensor([1, 2, 3])] }));
     const a = tensor([1, 2], { requiresGrad: true });

@@ -6,6 +6,7 @@ import { finiteDifference, numberAlgebra } from '../src/numbers.ts';
 import { ParseError, parseProgram } from '../src/parser.ts';
 import type { Program } from '../src/parser.ts';
 import { PRESETS, presetById, presetForSource } from '../src/presets.ts';
+import type { Preset } from '../src/presets.ts';
 import { byId, fmt, h } from './ui/dom.ts';
 import { showError } from './ui/error.ts';
 import { GraphView } from './ui/graph.ts';
@@ -60,10 +61,12 @@ function fillPresets(): void {
   els.preset.append(h('option', { value: '' }, 'Your own expression'), ...PRESETS.map((p) => h('option', { value: p.id }, p.title)));
 }
 
-function syncPreset(): void {
+/** Select the preset whose text is in the editor (none when edited) and return it. */
+function syncPreset(): Preset | undefined {
   const preset = presetForSource(els.source.value);
   els.preset.value = preset?.id ?? '';
   els.presetNote.textContent = preset?.note ?? '';
+  return preset;
 }
 
 /** Parse, analyze on the engine, and redraw everything; the graph last (it is asynchronous). */
@@ -72,12 +75,12 @@ async function update(): Promise<void> {
   const generation = ++state.generation;
   setStatus('pending');
   const source = els.source.value;
-  syncPreset();
+  const preset = syncPreset();
   let analysis: Analysis;
   try {
     const program = parseProgram(source);
     for (const name of program.variables) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
-    analysis = analyze(program, state.values, presetForSource(source)?.equations ?? {});
+    analysis = analyze(program, state.values, preset?.equations ?? {});
     state.program = program;
   } catch (e) {
     // Keep the last good graph on screen, dimmed, under the error: never a blank page.

@@ -189,23 +189,21 @@ class Parser {
   }
 
   private expr(): Expr {
-    let left = this.term();
-    while (this.isOp('+') || this.isOp('-')) {
-      const at = this.tok.at;
-      const op = this.tok.text as '+' | '-';
-      this.k++;
-      left = { kind: 'binary', op, left, right: this.term(), at };
-    }
-    return left;
+    return this.leftAssociative(['+', '-'], () => this.term());
   }
 
   private term(): Expr {
-    let left = this.unary();
-    while (this.isOp('*') || this.isOp('/')) {
+    return this.leftAssociative(['*', '/'], () => this.unary());
+  }
+
+  /** operand (op operand)*, folded to the left: a − b − c = (a − b) − c. */
+  private leftAssociative(ops: readonly ('+' | '-' | '*' | '/')[], operand: () => Expr): Expr {
+    let left = operand();
+    while (ops.some((op) => this.isOp(op))) {
       const at = this.tok.at;
-      const op = this.tok.text as '*' | '/';
+      const op = this.tok.text as (typeof ops)[number];
       this.k++;
-      left = { kind: 'binary', op, left, right: this.unary(), at };
+      left = { kind: 'binary', op, left, right: operand(), at };
     }
     return left;
   }
@@ -267,10 +265,10 @@ class Parser {
   }
 }
 
-function freeNames(e: Expr, out: { name: string; at: Position }[]): void {
+function freeNames(e: Expr, out: string[]): void {
   switch (e.kind) {
     case 'name':
-      out.push({ name: e.name, at: e.at });
+      out.push(e.name);
       return;
     case 'unary':
     case 'call':
@@ -290,9 +288,9 @@ function checkNames(bindings: Binding[], output: Expr, outputName: string | null
   const defined = new Set<string>();
   const variables: string[] = [];
   const use = (e: Expr): void => {
-    const used: { name: string; at: Position }[] = [];
+    const used: string[] = [];
     freeNames(e, used);
-    for (const u of used) if (!defined.has(u.name) && !variables.includes(u.name)) variables.push(u.name);
+    for (const name of used) if (!defined.has(name) && !variables.includes(name)) variables.push(name);
   };
   for (const b of bindings) {
     use(b.value);

@@ -49,6 +49,13 @@ async function openPage(url: string, viewport = { width: 1280, height: 800 }): P
   return p;
 }
 
+/** The values the tests type in for tanh(w1*x1 + w2*x2 + b), and the same expression on the engine in Node. */
+const TYPED = { x1: 0.5, w1: -1.25, x2: 2, w2: 0.75, b: 0.125 };
+function typedOnEngine() {
+  const leaves = Object.fromEntries(Object.entries(TYPED).map(([n, v]) => [n, scalar(v, n)])) as Record<keyof typeof TYPED, ReturnType<typeof scalar>>;
+  return { leaves, out: leaves.w1.mul(leaves.x1).add(leaves.w2.mul(leaves.x2)).add(leaves.b).tanh() };
+}
+
 const dataValue = async (p: Page, selector: string): Promise<number> => Number(await p.getAttribute(selector, 'data-value'));
 const stepCount = (p: Page) => p.textContent('#step-count');
 
@@ -90,13 +97,11 @@ describe('playground in Chromium', () => {
     const p = ready();
     await p.fill('#source', 'tanh(w1*x1 + w2*x2 + b)');
     await settle(p);
-    const values = { x1: 0.5, w1: -1.25, x2: 2, w2: 0.75, b: 0.125 };
-    for (const [name, v] of Object.entries(values)) {
+    for (const [name, v] of Object.entries(TYPED)) {
       await p.fill(`#var-${name}`, String(v));
       await settle(p);
     }
-    const leaves = Object.fromEntries(Object.entries(values).map(([n, v]) => [n, scalar(v, n)])) as Record<keyof typeof values, ReturnType<typeof scalar>>;
-    const out = leaves.w1.mul(leaves.x1).add(leaves.w2.mul(leaves.x2)).add(leaves.b).tanh();
+    const { leaves, out } = typedOnEngine();
     out.backward();
     expect(await dataValue(p, '#output-value')).toBe(out.data);
     for (const [name, leaf] of Object.entries(leaves)) {
@@ -109,8 +114,7 @@ describe('playground in Chromium', () => {
 
   it('steps the backward pass with the keyboard, showing the cotangent explain() computes', async () => {
     const p = ready();
-    const leaves = { x1: scalar(0.5, 'x1'), w1: scalar(-1.25, 'w1'), x2: scalar(2, 'x2'), w2: scalar(0.75, 'w2'), b: scalar(0.125, 'b') };
-    const trace = explain(leaves.w1.mul(leaves.x1).add(leaves.w2.mul(leaves.x2)).add(leaves.b).tanh());
+    const trace = explain(typedOnEngine().out);
     await p.focus('#next');
     expect(await stepCount(p)).toBe(`Step 0 of ${trace.steps.length}`);
     for (const s of trace.steps) {

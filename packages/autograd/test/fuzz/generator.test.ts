@@ -7,6 +7,7 @@ import { inputsOf, lossOf } from './interpret.ts';
 import { BINARY, REDUCE, SHAPE_OPS, SOFTMAX, UNARY, operandsOf, printProgram } from './program.ts';
 import type { Instr, OpName, Program } from './program.ts';
 import { SEED, announce } from './params.ts';
+import { innerSize } from './shapes.ts';
 
 announce('generator.test.ts');
 
@@ -36,8 +37,6 @@ function depth(p: Program): number {
 const rankOf = (p: Program, v: number): number => p.shapes[v]!.length;
 /** A matmul operand's batch axes, or 'vector' for a 1-D one. */
 const batchOf = (p: Program, v: number): string => (rankOf(p, v) >= 2 ? p.shapes[v]!.slice(0, -2).join() : 'vector');
-/** The number of terms each entry of A·B sums (a 1-D A ignores transposeA). */
-const innerOf = (a: number[], ta: boolean): number => (a.length === 1 ? a[0]! : ta ? a[a.length - 2]! : a[a.length - 1]!);
 const someInstr = (test: (instr: Instr, p: Program) => boolean) => (p: Program): boolean => p.instrs.some((instr) => test(instr, p));
 const matmulWith = (test: (m: Extract<Instr, { op: 'matmul' }>, p: Program) => boolean) => someInstr((i, p) => i.op === 'matmul' && test(i, p));
 const reduceWith = (test: (axis: number | number[] | undefined, keepDims: boolean) => boolean) =>
@@ -65,7 +64,7 @@ const FEATURES: [name: string, has: (p: Program) => boolean, least: number][] = 
   ['matmul transposeA on a matrix', matmulWith((m, p) => m.transposeA && rankOf(p, m.args[0]) >= 2), 10],
   ['matmul transposeB on a matrix', matmulWith((m, p) => m.transposeB && rankOf(p, m.args[1]) >= 2), 10],
   ['matmul with a vector operand', matmulWith((m, p) => rankOf(p, m.args[0]) === 1 || rankOf(p, m.args[1]) === 1), 10],
-  ['matmul summing 4 or more terms (gemm\'s unrolled loops)', matmulWith((m, p) => innerOf(p.shapes[m.args[0]]!, m.transposeA) >= 4), 10],
+  ['matmul summing 4 or more terms (gemm\'s unrolled loops)', matmulWith((m, p) => innerSize(p.shapes[m.args[0]]!, m.transposeA) >= 4), 10],
   ['reduction over all axes', reduceWith((a) => a === undefined), 20],
   ['reduction over a negative axis', reduceWith((a) => typeof a === 'number' && a < 0), 20],
   ['reduction over several axes', reduceWith((a) => Array.isArray(a) && a.length >= 2), 10],

@@ -2,11 +2,10 @@
 // generator inferred for them, and the constants it drew. Everything a failure needs to be read
 // and replayed is in here; `printProgram` renders it one instruction per line.
 
-/** A tensor as plain numbers. */
-export interface Plain {
-  shape: number[];
-  values: number[];
-}
+import type { Plain } from '../support/arbitraries.ts';
+
+/** A tensor as plain numbers (the property tests' record). */
+export type { Plain };
 
 /** An operand: the index of an earlier value, or a number literal (lifted by the engine). */
 export type Operand = number | { literal: number };

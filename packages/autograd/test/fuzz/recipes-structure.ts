@@ -3,7 +3,7 @@
 // gather, broadcastTo.
 import { MAX_RANK, MAX_SIZE } from './builder.ts';
 import type { Builder, Recipe } from './builder.ts';
-import { matmulShape, sizeOf } from './shapes.ts';
+import { innerSize, matmulShape, sizeOf } from './shapes.ts';
 
 /** A new operand for matmul with `x`: inner size k, and a vector, matrix or batched layout. */
 function matmulPartner(b: Builder, x: number[], xIsA: boolean, ta: boolean, tb: boolean): number[] {
@@ -45,12 +45,6 @@ export const matmul: Recipe = (b, pick, partner) => {
   b.emit({ op: 'matmul', args: [p, q], transposeA: ta, transposeB: tb }, result(b.shape(y))!, b.bound(p) * b.bound(q) * k);
   return true;
 };
-
-/** The summed size of A in A·B (a 1-D A ignores transposeA). */
-function innerSize(a: number[], ta: boolean): number {
-  if (a.length === 1) return a[0]!;
-  return ta ? a[a.length - 2]! : a[a.length - 1]!;
-}
 
 export const reshape: Recipe = (b, pick) => {
   const x = b.pick(pick)!;

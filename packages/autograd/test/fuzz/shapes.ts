@@ -1,9 +1,7 @@
 // Shape rules written out again, independently of the engine's src/shape.ts: the generator uses
 // them to build well-typed programs, and the interpreter checks the engine's shapes against them.
 
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((n, d) => n * d, 1);
-}
+export { sizeOf } from '../support/arbitraries.ts';
 
 /** NumPy broadcasting, or null when the shapes do not broadcast. */
 export function broadcast(a: readonly number[], b: readonly number[]): number[] | null {
@@ -39,6 +37,12 @@ export function matmulShape(a: readonly number[], b: readonly number[], ta: bool
   if (b.length === 1) out.splice(out.length - 1, 1);
   if (a.length === 1) out.splice(out.length - (b.length === 1 ? 1 : 2), 1);
   return out;
+}
+
+/** The number of terms each entry of A·B sums: A's last axis, or its second-to-last with transposeA (a 1-D A ignores transposeA). */
+export function innerSize(a: readonly number[], ta: boolean): number {
+  if (a.length === 1) return a[0]!;
+  return ta ? a[a.length - 2]! : a[a.length - 1]!;
 }
 
 /** Shape after reducing `axis` (all axes when undefined). */

@@ -46,7 +46,8 @@ export function expectClose(actual: Tensor | number, expected: Tensor | number |
   });
 }
 
-/** A fixed, varied set of test values (no RNG, so failures replay exactly). */
-export function values(n: number, offset = 0): number[] {
-  return Array.from({ length: n }, (_, i) => Math.sin(1.3 * (i + offset) + 0.4) * 1.5);
+/** A constant of `shape` with fixed, varied entries (no RNG, so failures replay exactly). */
+export function fixedTensor(shape: readonly number[], offset = 0): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(Array.from({ length: n }, (_, i) => Math.sin(1.3 * (i + offset) + 0.4) * 1.5), { shape });
 }

@@ -22,10 +22,12 @@ export class GraphView {
     for (const g of this.container.querySelectorAll<SVGGElement>('g.node')) {
       const id = g.querySelector('title')?.textContent ?? '';
       this.nodes.set(id, g);
-      // The "grad" line stays hidden until the backward pass reaches the node.
-      for (const t of g.querySelectorAll('text')) if (t.textContent?.startsWith('grad ')) t.classList.add('grad');
-      // Every node is a scalar: the shape line says nothing here.
-      for (const t of g.querySelectorAll('text')) if (t.textContent === 'scalar') t.classList.add('shape');
+      for (const t of g.querySelectorAll('text')) {
+        // The "grad" line stays hidden until the backward pass reaches the node.
+        if (t.textContent?.startsWith('grad ')) t.classList.add('grad');
+        // Every node is a scalar: the shape line says nothing here.
+        if (t.textContent === 'scalar') t.classList.add('shape');
+      }
     }
     for (const g of this.container.querySelectorAll<SVGGElement>('g.edge')) {
       this.edges.set(g.querySelector('title')?.textContent ?? '', g);
