@@ -1,6 +1,6 @@
 import { GraphError, ValueError } from './errors.ts';
 import { sigmoidValue } from './kernels.ts';
-import { Node, markCut, record, runBackward } from './tape.ts';
+import { Node, isAnomalyEnabled, isInBackward, markCut, record, runBackward, topologicalOrder } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 
 export type ScalarLike = Scalar | number;
@@ -12,13 +12,96 @@ function lift(fn: string, x: ScalarLike): Scalar {
 }
 
 /**
+ * The derivative rule of a scalar op z = f(x[, y]). For scalars the pullback is a product,
+ * dx = dz ∂z/∂x, so a rule is just its local derivatives, written twice: as numbers, which a
+ * first-order pass multiplies (micrograd's `+=`, with no allocation), and as Scalar operations,
+ * which a createGraph pass records so that it can be differentiated again. Tests hold the two
+ * forms to each other and to finite differences.
+ */
+interface ScalarRule {
+  op: string;
+  /** ∂z/∂x, ∂z/∂y at the recorded values (x, y, z are the numbers). */
+  partials: readonly ((x: number, y: number, z: number) => number)[];
+  /** The same derivatives as Scalars (or constants); null means exactly 1: dz passes through. */
+  derivatives: readonly (((x: Scalar, y: Scalar, z: Scalar) => ScalarLike) | null)[];
+}
+
+const ONE = () => 1;
+const MINUS_ONE = () => -1;
+
+// z = x + y  =>  dx = dz, dy = dz
+const ADD: ScalarRule = { op: 'add', partials: [ONE, ONE], derivatives: [null, null] };
+// z = x − y  =>  dx = dz, dy = −dz
+const SUB: ScalarRule = { op: 'sub', partials: [ONE, MINUS_ONE], derivatives: [null, MINUS_ONE] };
+// z = x y  =>  dx = dz y, dy = dz x
+const MUL: ScalarRule = { op: 'mul', partials: [(_, y) => y, (x) => x], derivatives: [(_, y) => y, (x) => x] };
+// z = x / y  =>  dx = dz / y, dy = −dz z / y
+const DIV: ScalarRule = {
+  op: 'div',
+  partials: [(_, y) => 1 / y, (_, y, z) => -(z / y)],
+  derivatives: [(_, y) => new Scalar(1).div(y), (_, y, z) => z.div(y).neg()],
+};
+// z = −x  =>  dx = −dz
+const NEG: ScalarRule = { op: 'neg', partials: [MINUS_ONE], derivatives: [MINUS_ONE] };
+// z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x (taken as 0 where x = 0, as PyTorch does)
+const POW: ScalarRule = {
+  op: 'pow',
+  partials: [(x, y) => y * Math.pow(x, y - 1), (x, _, z) => (x === 0 ? 0 : z * Math.log(x))],
+  derivatives: [(x, y) => y.mul(x.pow(y.sub(1))), (x, _, z) => (x.data === 0 ? 0 : z.mul(x.log()))],
+};
+// z = eˣ  =>  dx = dz z
+const EXP: ScalarRule = { op: 'exp', partials: [(_, __, z) => z], derivatives: [(_, __, z) => z] };
+// z = ln x  =>  dx = dz / x
+const LOG: ScalarRule = { op: 'log', partials: [(x) => 1 / x], derivatives: [(x) => new Scalar(1).div(x)] };
+// z = √x  =>  dx = dz / (2z)   (+Inf at x = 0)
+const SQRT: ScalarRule = { op: 'sqrt', partials: [(_, __, z) => 1 / (z * 2)], derivatives: [(_, __, z) => new Scalar(1).div(z.mul(2))] };
+// z = |x|  =>  dx = dz sign(x)   (0 at x = 0, as PyTorch's subgradient)
+const ABS: ScalarRule = { op: 'abs', partials: [(x) => Math.sign(x)], derivatives: [(x) => Math.sign(x.data)] };
+// z = tanh x  =>  dx = dz sech²x = dz / cosh²x
+const TANH: ScalarRule = {
+  op: 'tanh',
+  partials: [(x) => 1 / Math.pow(Math.cosh(x), 2)],
+  derivatives: [(x) => new Scalar(1).div(x.cosh().pow(2))],
+};
+// z = cosh x  =>  dx = dz sinh x
+const COSH: ScalarRule = { op: 'cosh', partials: [(x) => Math.sinh(x)], derivatives: [(x) => x.sinh()] };
+// z = sinh x  =>  dx = dz cosh x
+const SINH: ScalarRule = { op: 'sinh', partials: [(x) => Math.cosh(x)], derivatives: [(x) => x.cosh()] };
+// z = σ(x)  =>  dx = dz σ(x) σ(−x)   (accurate for large |x|, unlike σ(1 − σ))
+const SIGMOID: ScalarRule = {
+  op: 'sigmoid',
+  partials: [(x, _, z) => z * sigmoidValue(-x)],
+  derivatives: [(x, _, z) => z.mul(x.neg().sigmoid())],
+};
+// z = max(x, 0)  =>  dx = dz [x > 0]
+const RELU: ScalarRule = { op: 'relu', partials: [(x) => (x > 0 ? 1 : 0)], derivatives: [(x) => (x.data > 0 ? 1 : 0)] };
+
+/** The pullback shared by every scalar op: dz times each needed local derivative, as Scalars. */
+function scalarPullback(dz: Scalar, needs: readonly boolean[], node: Node): (Scalar | null)[] {
+  const z = node as Scalar;
+  const rule = z._rule!;
+  const x = z.inputs![0] as Scalar;
+  const y = (z.inputs![1] ?? x) as Scalar;
+  const sent: (Scalar | null)[] = [];
+  for (let i = 0; i < rule.derivatives.length; i++) {
+    const d = rule.derivatives[i]!;
+    sent.push(!needs[i] ? null : d === null ? dz : dz.mul(d(x, y, z)));
+  }
+  return sent;
+}
+
+/**
  * A micrograd-style scalar value: `.data` is a number, `.grad` the accumulated gradient (a number).
- * It is recorded on the same tape and differentiated by the same backward pass as tensors; its
- * pullbacks are written with Scalar operations, so higher-order derivatives work too.
+ * It is recorded on the same tape as tensors; `backward()` runs the generic pass, or its
+ * first-order special case on numbers when every op on the way is a built-in scalar op.
  */
 export class Scalar extends Node {
   /** The value; writable, so an optimizer can update a leaf in place (micrograd style). */
   data: number;
+  /** The rule of the op that produced this value (null for leaves and custom ops). */
+  _rule: ScalarRule | null = null;
+  /** This node's position in the topological order of a first-order pass on numbers. */
+  _index = 0;
 
   constructor(data: number, name?: string) {
     super();
@@ -43,12 +126,20 @@ export class Scalar extends Node {
     return this;
   }
 
+  /** Keep this intermediate value's `.grad` after backward (leaves always get one). */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
   /** Pull a cotangent of 1 back through the tape into every leaf's `.grad`. */
   backward(options: BackwardOptions = {}): void {
     if (!this.requiresGrad) {
       throw new GraphError('backward', `this scalar does not depend on any scalar created with scalar(x) (or it was computed under noGrad())`);
     }
-    runBackward({ fn: 'backward', roots: [this], seeds: [undefined as unknown as Node], accumulate: true, ...options });
+    if (options.createGraph || isAnomalyEnabled() || isInBackward() || !firstOrderPass(this, options.retainGraph ?? false)) {
+      runBackward({ fn: 'backward', roots: [this], seeds: [undefined as unknown as Node], accumulate: true, ...options });
+    }
   }
 
   /** The same value, cut from the tape. */
@@ -67,69 +158,55 @@ export class Scalar extends Node {
     return `Scalar(data=${this.data}, grad=${this.grad})`;
   }
 
-  // z = x + y  =>  dx = dz, dy = dz
   add(other: ScalarLike): Scalar {
-    const b = lift('Scalar.add', other);
-    return record('add', [this, b], new Scalar(this.data + b.data), (dz: Scalar) => [dz, dz]);
+    const y = lift('Scalar.add', other);
+    return apply(ADD, [this, y], this.data + y.data);
   }
-  // z = x y  =>  dx = dz y, dy = dz x
-  mul(other: ScalarLike): Scalar {
-    const b = lift('Scalar.mul', other);
-    return record('mul', [this, b], new Scalar(this.data * b.data), (dz: Scalar, needs) => [needs[0] ? dz.mul(b) : null, needs[1] ? dz.mul(this) : null]);
-  }
-  // z = x − y  =>  dx = dz, dy = −dz
   sub(other: ScalarLike): Scalar {
-    const b = lift('Scalar.sub', other);
-    return record('sub', [this, b], new Scalar(this.data - b.data), (dz: Scalar, needs) => [dz, needs[1] ? dz.neg() : null]);
+    const y = lift('Scalar.sub', other);
+    return apply(SUB, [this, y], this.data - y.data);
   }
-  // z = x / y  =>  dx = dz / y, dy = −dz z / y
+  mul(other: ScalarLike): Scalar {
+    const y = lift('Scalar.mul', other);
+    return apply(MUL, [this, y], this.data * y.data);
+  }
   div(other: ScalarLike): Scalar {
-    const b = lift('Scalar.div', other);
-    const out: Scalar = new Scalar(this.data / b.data);
-    return record('div', [this, b], out, (dz: Scalar, needs) => [needs[0] ? dz.div(b) : null, needs[1] ? dz.mul(out).div(b).neg() : null]);
+    const y = lift('Scalar.div', other);
+    return apply(DIV, [this, y], this.data / y.data);
   }
-  // z = −x  =>  dx = −dz
-  neg(): Scalar {
-    return record('neg', [this], new Scalar(-this.data), (dz: Scalar) => [dz.neg()]);
-  }
-  // z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x (0 where x = 0)
   pow(other: ScalarLike): Scalar {
-    const b = lift('Scalar.pow', other);
-    const out: Scalar = new Scalar(Math.pow(this.data, b.data));
-    return record('pow', [this, b], out, (dz: Scalar, needs) => [
-      needs[0] ? dz.mul(b).mul(this.pow(b.sub(1))) : null,
-      needs[1] ? (this.data === 0 ? new Scalar(0) : dz.mul(out).mul(this.log())) : null,
-    ]);
+    const y = lift('Scalar.pow', other);
+    return apply(POW, [this, y], Math.pow(this.data, y.data));
   }
-  // y = eˣ  =>  dx = dy y
+  neg(): Scalar {
+    return apply(NEG, [this], -this.data);
+  }
   exp(): Scalar {
-    const out: Scalar = new Scalar(Math.exp(this.data));
-    return record('exp', [this], out, (dy: Scalar) => [dy.mul(out)]);
+    return apply(EXP, [this], Math.exp(this.data));
   }
-  // y = ln x  =>  dx = dy / x
   log(): Scalar {
-    return record('log', [this], new Scalar(Math.log(this.data)), (dy: Scalar) => [dy.div(this)]);
+    return apply(LOG, [this], Math.log(this.data));
   }
-  // y = tanh x  =>  dx = dy sech²x = dy / cosh²x
+  sqrt(): Scalar {
+    return apply(SQRT, [this], Math.sqrt(this.data));
+  }
+  abs(): Scalar {
+    return apply(ABS, [this], Math.abs(this.data));
+  }
   tanh(): Scalar {
-    return record('tanh', [this], new Scalar(Math.tanh(this.data)), (dy: Scalar) => [dy.div(this.cosh().pow(2))]);
+    return apply(TANH, [this], Math.tanh(this.data));
   }
-  // y = cosh x  =>  dx = dy sinh x
   cosh(): Scalar {
-    return record('cosh', [this], new Scalar(Math.cosh(this.data)), (dy: Scalar) => [dy.mul(this.sinh())]);
+    return apply(COSH, [this], Math.cosh(this.data));
   }
-  // y = sinh x  =>  dx = dy cosh x
   sinh(): Scalar {
-    return record('sinh', [this], new Scalar(Math.sinh(this.data)), (dy: Scalar) => [dy.mul(this.cosh())]);
+    return apply(SINH, [this], Math.sinh(this.data));
   }
-  // y = σ(x)  =>  dx = dy σ(x) σ(−x)   (accurate for large |x|, unlike σ(1 − σ))
   sigmoid(): Scalar {
-    const out: Scalar = new Scalar(sigmoidValue(this.data));
-    return record('sigmoid', [this], out, (dy: Scalar) => [dy.mul(out).mul(this.neg().sigmoid())]);
+    return apply(SIGMOID, [this], sigmoidValue(this.data));
   }
-  // y = max(x, 0)  =>  dx = dy [x > 0]
   relu(): Scalar {
-    return record('relu', [this], new Scalar(this.data > 0 ? this.data : 0), (dy: Scalar) => [dy.mul(this.data > 0 ? 1 : 0)]);
+    return apply(RELU, [this], this.data > 0 ? this.data : 0);
   }
 
   // ---- tape hooks --------------------------------------------------------------------------
@@ -157,6 +234,56 @@ export class Scalar extends Node {
       `the cotangent for input ${index} of '${consumer.op}' is not a Scalar (got ${c === null ? 'null' : typeof c}); expected a Scalar`,
     );
   }
+}
+
+function apply(rule: ScalarRule, inputs: Scalar[], value: number): Scalar {
+  const out = new Scalar(value);
+  out._rule = rule;
+  return record(rule.op, inputs, out, scalarPullback);
+}
+
+/**
+ * The generic pass, specialised to a graph of built-in scalar ops without createGraph: the same
+ * reverse topological order, the same `+=` fan-out, the same commit into `.grad` at the end and
+ * the same freeing, but cotangents are numbers multiplied by the rules' partials, so a pass
+ * allocates nothing per node. Returns false (having changed nothing) when some node on the way is
+ * not a built-in scalar op; the caller then runs the generic pass.
+ */
+function firstOrderPass(root: Scalar, retain: boolean): boolean {
+  const order = topologicalOrder('backward', [root]);
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const node = order[k]!;
+    if (!(node instanceof Scalar) || (node.inputs !== null && node._rule === null)) return false;
+    node._index = k;
+  }
+  // cotangents[k] is the pending cotangent of order[k]
+  const cotangents = new Float64Array(n);
+  cotangents[n - 1] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const z = order[k] as Scalar;
+    const inputs = z.inputs;
+    if (inputs === null) continue;
+    const dz = cotangents[k]!;
+    const partials = z._rule!.partials;
+    const x = inputs[0] as Scalar;
+    const y = (inputs.length > 1 ? inputs[1] : x) as Scalar;
+    if (x.requiresGrad) cotangents[x._index] += dz * partials[0]!(x.data, y.data, z.data);
+    if (inputs.length > 1 && y.requiresGrad) cotangents[y._index] += dz * partials[1]!(x.data, y.data, z.data);
+  }
+  for (let k = 0; k < n; k++) {
+    const node = order[k] as Scalar;
+    if (node.inputs === null || node.retainsGrad) {
+      const g = cotangents[k]!;
+      node._grad = node._grad === null ? new Scalar(g) : new Scalar((node._grad as Scalar).data + g);
+    }
+    if (node.inputs !== null && !retain) {
+      node.pullback = null;
+      node.inputs = null;
+      node.freed = true;
+    }
+  }
+  return true;
 }
 
 /** A differentiable scalar leaf (micrograd's Value). */

@@ -3,10 +3,12 @@ import { AnomalyError, GraphError, ValueError, describeValue } from './errors.ts
 /**
  * An operation's pullback (its vector-Jacobian product): given the cotangent of the output, it
  * returns one cotangent per input (null for "no gradient"). `needs[i]` says whether input i wants
- * one, so a rule can skip work. Pullbacks are written with differentiable operations, so running
- * them while recording (createGraph) records the backward pass itself.
+ * one, so a rule can skip work; `node` is the op's output (closures ignore it; ops recorded by the
+ * million, like Scalar's, read their inputs from it and share one function instead of allocating a
+ * closure per node). Pullbacks are written with differentiable operations, so running them while
+ * recording (createGraph) records the backward pass itself.
  */
-export type Pullback = (cotangent: any, needs: readonly boolean[]) => readonly (Node | null | undefined)[];
+export type Pullback = (cotangent: any, needs: readonly boolean[], node: Node) => readonly (Node | null | undefined)[];
 
 let nextId = 1;
 
@@ -15,32 +17,71 @@ let nextId = 1;
  * A node with `inputs` was produced by a recorded operation; one without is a leaf.
  */
 export abstract class Node {
-  readonly id = nextId++;
-  /** User-given label (`x`, `W1`), used by graph export and error messages. */
-  name: string | undefined = undefined;
-  requiresGrad = false;
-  /** The op that produced this node ('leaf' for inputs and constants). */
-  op = 'leaf';
+  // The fields every backward pass reads for every node come first, so that they share the
+  // node's first cache line: a pass over a large scalar graph is bound by memory, not arithmetic.
   inputs: readonly Node[] | null = null;
-  pullback: Pullback | null = null;
-  /** Extra op attributes worth showing (axis, perm, ...), for graph export and traces. */
-  attrs: Record<string, unknown> | null = null;
-  /** Where user code recorded this op (anomaly mode only). */
-  site: string | undefined = undefined;
+  requiresGrad = false;
+  _visit = 0;
   /**
    * True once a backward pass without retainGraph released this node's pullback and inputs, so
    * that a loss kept for logging does not keep every intermediate tensor alive.
    */
   freed = false;
-  /** The module scope (e.g. 'mlp/0') the op was recorded in, for collapsing layers in pictures. */
-  scope: string | null = null;
-  /** Set when this value depends on a tracked one through a cut (detach, noGrad, a comparison). */
-  cut: Cut | null = null;
-  retainsGrad = false;
-  _grad: Node | null = null;
   _cot: Node | null = null;
-  _visit = 0;
+  pullback: Pullback | null = null;
+  /** The op that produced this node ('leaf' for inputs and constants). */
+  op = 'leaf';
+  _grad: Node | null = null;
   _slot = -1;
+  readonly id = nextId++;
+  /** The attributes below, which most nodes never set: kept out of line so that nodes stay small. */
+  _extras: NodeExtras | null = null;
+
+  /** User-given label (`x`, `W1`), used by graph export and error messages. */
+  get name(): string | undefined {
+    return this._extras?.name;
+  }
+  set name(name: string | undefined) {
+    this._extrasForWrite().name = name;
+  }
+  /** Extra op attributes worth showing (axis, perm, ...), for graph export and traces. */
+  get attrs(): Record<string, unknown> | null {
+    return this._extras?.attrs ?? null;
+  }
+  set attrs(attrs: Record<string, unknown> | null) {
+    this._extrasForWrite().attrs = attrs;
+  }
+  /** Where user code recorded this op (anomaly mode only). */
+  get site(): string | undefined {
+    return this._extras?.site;
+  }
+  set site(site: string | undefined) {
+    this._extrasForWrite().site = site;
+  }
+  /** The module scope (e.g. 'mlp/0') the op was recorded in, for collapsing layers in pictures. */
+  get scope(): string | null {
+    return this._extras?.scope ?? null;
+  }
+  set scope(scope: string | null) {
+    this._extrasForWrite().scope = scope;
+  }
+  /** Set when this value depends on a tracked one through a cut (detach, noGrad, a comparison). */
+  get cut(): Cut | null {
+    return this._extras?.cut ?? null;
+  }
+  set cut(cut: Cut | null) {
+    this._extrasForWrite().cut = cut;
+  }
+  /** True when a non-leaf keeps its `.grad` (retainGrad()). */
+  get retainsGrad(): boolean {
+    return this._extras?.retainsGrad ?? false;
+  }
+  set retainsGrad(retains: boolean) {
+    this._extrasForWrite().retainsGrad = retains;
+  }
+  _extrasForWrite(): NodeExtras {
+    return (this._extras ??= new NodeExtras());
+  }
 
   /** Ones of this node's shape: the seed for a scalar root. */
   abstract _ones(): Node;
@@ -60,6 +101,15 @@ export abstract class Node {
   get isLeaf(): boolean {
     return this.inputs === null && !this.freed;
   }
+}
+
+class NodeExtras {
+  name: string | undefined = undefined;
+  attrs: Record<string, unknown> | null = null;
+  site: string | undefined = undefined;
+  scope: string | null = null;
+  cut: Cut | null = null;
+  retainsGrad = false;
 }
 
 /** Why a value is cut from the values it was computed from; `sources` are held weakly. */
@@ -126,6 +176,11 @@ let inBackward = false;
 
 export function isAnomalyEnabled(): boolean {
   return anomaly;
+}
+
+/** True while a backward pass runs (inside pullbacks). */
+export function isInBackward(): boolean {
+  return inBackward;
 }
 
 /**
@@ -348,7 +403,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
         }
       }
       const needs = needsOf(inputs);
-      const sent = node.pullback!(cot, needs);
+      const sent = node.pullback!(cot, needs, node);
       if (!Array.isArray(sent) || sent.length !== inputs.length) {
         throw new GraphError(
           fn,

@@ -1,20 +1,8 @@
-import { Scalar, explain, record, scalar } from '@pullback/autograd';
+import { Scalar, explain, scalar } from '@pullback/autograd';
 import type { Node, Trace } from '@pullback/autograd';
 import type { Algebra } from './evaluate.ts';
 import { evaluate } from './evaluate.ts';
 import type { Program } from './parser.ts';
-
-// The engine's Scalar has no sqrt or abs (yet): recorded here with their pullbacks, under the op
-// names its trace already knows (explain prints their formulas and local derivatives).
-function sqrt(x: Scalar): Scalar {
-  const out: Scalar = new Scalar(Math.sqrt(x.data));
-  // y = √x  =>  dx = dy / (2√x)   (+Inf at 0)
-  return record('sqrt', [x], out, (dy: Scalar) => [dy.div(out.mul(2))]);
-}
-function abs(x: Scalar): Scalar {
-  // y = |x|  =>  dx = dy sign(x)   (0 at x = 0)
-  return record('abs', [x], new Scalar(Math.abs(x.data)), (dy: Scalar) => [dy.mul(Math.sign(x.data))]);
-}
 
 const scalarAlgebra: Algebra<Scalar> = {
   // A literal is a constant leaf named by its text, so the graph shows `0.5` rather than `leaf#7`.
@@ -47,9 +35,9 @@ const scalarAlgebra: Algebra<Scalar> = {
       case 'sigmoid':
         return x.sigmoid();
       case 'sqrt':
-        return sqrt(x);
+        return x.sqrt();
       case 'abs':
-        return abs(x);
+        return x.abs();
     }
   },
   // Name an op's result after its line (`z1 = ...`); a leaf keeps its own name.

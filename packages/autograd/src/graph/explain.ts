@@ -122,7 +122,7 @@ function localDerivative(node: Node, index: number): Node | null {
   const input = node.inputs![index]!;
   const ones = node instanceof Scalar ? new Scalar(1) : full((node as Tensor).shape, 1, (node as Tensor).dtype);
   const needs = node.inputs!.map((_, i) => i === index);
-  const sent = noGrad(() => node.pullback!(ones, needs))[index];
+  const sent = noGrad(() => node.pullback!(ones, needs, node))[index];
   if (!sent) return null;
   // Only meaningful when the input was not broadcast (then it is ∂z/∂x elementwise).
   if (input instanceof Tensor && sent instanceof Tensor && sent.size !== input.size) return null;
