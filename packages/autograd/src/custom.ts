@@ -1,6 +1,6 @@
 import { ValueError, describeValue } from './errors.ts';
 import { noGrad, record } from './tape.ts';
-import { Tensor, lift } from './tensor.ts';
+import { Tensor, lift, shareData } from './tensor.ts';
 import type { TensorLike } from './tensor.ts';
 
 /** What a custom op's forward returns: its value and, beside it, its pullback. */
@@ -38,7 +38,7 @@ export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResul
       throw new ValueError(name, `the forward of a defineOp op must return { output: Tensor, pullback: function }, got ${describeValue(result)}`);
     }
     const { output, pullback } = result;
-    const out = new Tensor(output.data, output.shape, output.dtype);
+    const out = shareData(output, output.shape);
     return record(name, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
   };
 }

@@ -1,7 +1,7 @@
 import { GraphError, ShapeError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
 import { Node, record, runBackward, withGradMode } from './tape.ts';
-import { Tensor } from './tensor.ts';
+import { Tensor, shareData } from './tensor.ts';
 import { sameShape } from './shape.ts';
 import { flatten } from './tree.ts';
 import type { Flat } from './tree.ts';
@@ -23,7 +23,7 @@ export interface ValueAndGradOptions extends GradOptions {
  * computation stays connected; otherwise it is a new leaf sharing the data.
  */
 function standIn(x: Tensor): Tensor {
-  const out = new Tensor(x.data, x.shape, x.dtype);
+  const out = shareData(x, x.shape);
   if (x.requiresGrad) return withGradMode(true, () => record('identity', [x], out, (dy: Tensor) => [dy]));
   out.requiresGrad = true;
   return out;

@@ -97,6 +97,10 @@ export abstract class Node {
   abstract _describe(): string;
   /** A copy that owns its storage: `.grad` must never alias a cotangent sent elsewhere. */
   abstract _copy(): Node;
+  /** True if this value was created by backward pass `pass` and shares its storage with nothing. */
+  _ownedBy(_pass: number): boolean {
+    return false;
+  }
 
   get isLeaf(): boolean {
     return this.inputs === null && !this.freed;
@@ -286,6 +290,9 @@ export function record<T extends Node>(
 // ---- the backward pass -----------------------------------------------------------------------
 
 let epoch = 0;
+let passes = 0;
+/** The backward pass running now (0 when none): values record it at creation, see `_ownedBy`. */
+export let currentPass = 0;
 
 /** Nodes reachable from `roots` through inputs that require grad, inputs before their consumers. */
 export function topologicalOrder(fn: string, roots: readonly Node[]): Node[] {
@@ -381,27 +388,48 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   inBackward = true;
   const arrived: Node[] = [];
   const done: Node[] = [];
+  // A leaf's first .grad must own its storage, so it is a copy of the cotangent that arrived,
+  // unless that cotangent was made by this pass and is held in no other place: then it becomes
+  // the .grad as it is (PyTorch steals such gradients too). `holders` counts the places (a
+  // pending cotangent, a result, a retained .grad) that hold each cotangent; hooks that see
+  // cotangents (traces) turn this off.
+  const holders = accumulate && !createGraph && !req.onStep && !req.onLeaf ? new Map<Node, number>() : null;
+  const hold = (c: Node): Node => {
+    if (holders !== null) holders.set(c, (holders.get(c) ?? 0) + 1);
+    return c;
+  };
+  const pass = ++passes;
+  const prevPass = currentPass;
+  currentPass = pass;
   try {
     for (let r = 0; r < roots.length; r++) {
       const root = roots[r]!;
       if (!root.requiresGrad) continue;
       const seed = root._fit(seeds[r], root, -1, fn);
-      root._cot = root._cot === null ? seed : root._sum(root._cot, seed);
+      root._cot = hold(root._cot === null ? seed : root._sum(root._cot, seed));
     }
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k]!;
       const cot = node._cot;
       node._cot = null;
       if (cot === null) continue;
-      if (node._slot >= 0) results[node._slot] = cot;
+      let held = false;
+      if (node._slot >= 0) {
+        results[node._slot] = cot;
+        held = true;
+      }
       const inputs = node.inputs;
       if (inputs === null || node.retainsGrad) {
-        if (accumulate) arrived.push(node, cot);
+        if (accumulate) {
+          arrived.push(node, cot);
+          held = true;
+        }
         if (inputs === null) {
           if (req.onLeaf) req.onLeaf(node, cot);
           continue;
         }
       }
+      if (!held && holders !== null) holders.set(cot, holders.get(cot)! - 1);
       const needs = needsOf(inputs);
       const sent = node.pullback!(cot, needs, node);
       if (!Array.isArray(sent) || sent.length !== inputs.length) {
@@ -429,7 +457,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
           );
         }
         if (fitted !== null) fitted[i] = g;
-        input._cot = input._cot === null ? g : input._sum(input._cot, g);
+        input._cot = hold(input._cot === null ? g : input._sum(input._cot, g));
       }
       if (fitted !== null) req.onStep!(node, cot, fitted);
       if (!retain) done.push(node);
@@ -439,7 +467,8 @@ export function runBackward(req: PassRequest): (Node | null)[] {
     for (let k = 0; k < arrived.length; k += 2) {
       const node = arrived[k]!;
       const cot = arrived[k + 1]!;
-      node._grad = node._grad === null ? (createGraph ? cot : cot._copy()) : node._sum(node._grad, cot);
+      const own = createGraph || (holders !== null && holders.get(cot) === 1 && cot._ownedBy(pass));
+      node._grad = node._grad === null ? (own ? cot : cot._copy()) : node._sum(node._grad, cot);
     }
     for (const node of done) {
       node.pullback = null;
@@ -449,6 +478,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   } finally {
     gradEnabled = prevMode;
     inBackward = prevInBackward;
+    currentPass = prevPass;
     for (const node of order) node._cot = null;
     for (const node of wrt) node._slot = -1;
     for (const [node, cot, slot] of parked) {

@@ -1,7 +1,7 @@
 import { DTypeError, GraphError, ShapeError, ValueError, describeValue, formatShape } from './errors.ts';
 import { broadcastsTo, sameShape } from './shape.ts';
 import type { Shape } from './shape.ts';
-import { Node, markCut, runBackward } from './tape.ts';
+import { Node, currentPass, markCut, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 import * as ops from './ops/index.ts';
 
@@ -10,9 +10,30 @@ export type TypedArray = Float32Array | Float64Array;
 export type TensorLike = Tensor | number;
 export type Axis = number | readonly number[];
 
+/** A zero-filled array for `size` elements of `dtype`. */
 export function arrayFor(dtype: DType, size: number): TypedArray {
-  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  const bytes = dtype === 'float32' ? 4 * size : 8 * size;
+  if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX) return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  // A fresh ArrayBuffer of a few hundred bytes costs V8 about 0.6 µs (an off-heap allocation
+  // and its tracking), more than the small ops that need one; a view on a pooled chunk costs
+  // 0.03 µs. So, as Node.js pools its small byte buffers, small arrays are carved from a shared
+  // chunk that is never reused (views start zeroed and never alias); a chunk lives as long as
+  // any view into it, so a kept small tensor keeps at most POOL_BYTES alive.
+  if (poolOffset + bytes > POOL_BYTES) {
+    pool = new ArrayBuffer(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const out = dtype === 'float32' ? new Float32Array(pool, poolOffset, size) : new Float64Array(pool, poolOffset, size);
+  poolOffset += (bytes + 7) & ~7; // keep every view 8-byte aligned
+  return out;
 }
+
+/** V8 keeps typed arrays up to 64 bytes on its own heap, where they are already cheap. */
+const ON_HEAP_MAX = 64;
+const POOLED_MAX = 2048;
+const POOL_BYTES = 32 * 1024;
+let pool = new ArrayBuffer(POOL_BYTES);
+let poolOffset = 0;
 
 /**
  * An n-dimensional array of float32 or float64 in row-major order, recorded on the tape when it
@@ -24,6 +45,10 @@ export class Tensor extends Node {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
+  /** The backward pass that created this tensor (0 outside passes), for `_ownedBy`. */
+  readonly _pass = currentPass;
+  /** Set once another tensor shares `data` (see `shareData`). */
+  _shared = false;
 
   /** Internal: `data` is taken as is (no copy) and must have `sizeOf(shape)` elements. */
   constructor(data: TypedArray, shape: Shape, dtype: DType = data instanceof Float32Array ? 'float32' : 'float64') {
@@ -100,7 +125,7 @@ export class Tensor extends Node {
 
   /** The same values, cut from the tape: a constant (stop-gradient). */
   detach(): Tensor {
-    const out = new Tensor(this.data, this.shape, this.dtype);
+    const out = shareData(this, this.shape);
     markCut('detach', 'detach', [this], out);
     return out;
   }
@@ -152,7 +177,12 @@ export class Tensor extends Node {
     return `${formatShape(this.shape)} ${this.dtype}`;
   }
   override _copy(): Tensor {
-    return new Tensor(this.data.slice(), this.shape, this.dtype);
+    const data = arrayFor(this.dtype, this.size);
+    data.set(this.data);
+    return new Tensor(data, this.shape, this.dtype);
+  }
+  override _ownedBy(pass: number): boolean {
+    return this._pass === pass && !this._shared;
   }
   override _fit(c: unknown, consumer: Node, index: number, pass = 'backward'): Node {
     const where = index < 0 ? 'the seed cotangent' : `the cotangent that op '${consumer.op}' returned for input ${index}`;
@@ -251,6 +281,14 @@ export function lift(fn: string, x: TensorLike, dtype: DType): Tensor {
     return new Tensor(d, [], dtype);
   }
   throw new ValueError(fn, `expected a Tensor or a number, got ${describeValue(x)}`);
+}
+
+/** A tensor of `shape` over x's data (a reshape, a detach): both are marked as sharing it. */
+export function shareData(x: Tensor, shape: Shape): Tensor {
+  const out = new Tensor(x.data, shape, x.dtype);
+  x._shared = true;
+  out._shared = true;
+  return out;
 }
 
 /** Two operands, numbers lifted to the other's dtype. */

@@ -2,7 +2,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.ts';
 import { gatherStrided, scatterStrided } from '../kernels.ts';
 import { broadcastStrides, broadcastsTo, checkShape, normalizeAxis, sameShape, sizeOf, stridesOf } from '../shape.ts';
 import { record } from '../tape.ts';
-import { Tensor, arrayFor, commonDType } from '../tensor.ts';
+import { Tensor, arrayFor, commonDType, shareData } from '../tensor.ts';
 import type { DType } from '../tensor.ts';
 
 /** The same values read in a new shape (one size may be −1: inferred). */
@@ -24,7 +24,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     throw new ShapeError(fn, `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements); the sizes must multiply to the same count`);
   }
   if (sameShape(target, x.shape)) return x;
-  const out = new Tensor(x.data, target, x.dtype);
+  const out = shareData(x, target);
   // y = reshape(x)  =>  dx = reshape(dy, x.shape)
   return record('reshape', [x], out, (dy: Tensor) => [reshape(dy, x.shape)], { shape: target });
 }
@@ -207,7 +207,10 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]! < 0 ? idx[i]! + n : idx[i]!;
       const base = (o * n + j) * inner;
-      for (let r = 0; r < inner; r++) out[k++] = src[base + r]!;
+      // A slice is contiguous: copy it as a block (a memcpy for rows of images).
+      if (inner > 16) out.set(src.subarray(base, base + inner), k);
+      else for (let r = 0; r < inner; r++) out[k + r] = src[base + r]!;
+      k += inner;
     }
   }
   // y = x[..., idx, ...]  =>  dx = zeros with dy added at idx (repeated indices add up)

@@ -55,6 +55,12 @@ export class SGD extends Optimizer<SGDState> {
     const { momentum: mu, nesterov, weightDecay: wd, lr } = this;
     const v = state.momentumBuffer?.data ?? null;
     const first = state.step === 0;
+    state.step++;
+    if (v === null && wd === 0) {
+      // Plain SGD, p ← p − η ∇: the common case, without the general loop's branches.
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * grad[i]!;
+      return;
+    }
     for (let i = 0; i < p.length; i++) {
       const g = grad[i]! + wd * p[i]!;
       let d = g;
@@ -64,6 +70,5 @@ export class SGD extends Optimizer<SGDState> {
       }
       p[i] = p[i]! - lr * d;
     }
-    state.step++;
   }
 }
