@@ -394,10 +394,6 @@ export function runBackward(req: PassRequest): (Node | null)[] {
   // pending cotangent, a result, a retained .grad) that hold each cotangent; hooks that see
   // cotangents (traces) turn this off.
   const holders = accumulate && !createGraph && !req.onStep && !req.onLeaf ? new Map<Node, number>() : null;
-  const hold = (c: Node): Node => {
-    if (holders !== null) holders.set(c, (holders.get(c) ?? 0) + 1);
-    return c;
-  };
   const pass = ++passes;
   const prevPass = currentPass;
   currentPass = pass;
@@ -406,7 +402,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       const root = roots[r]!;
       if (!root.requiresGrad) continue;
       const seed = root._fit(seeds[r], root, -1, fn);
-      root._cot = hold(root._cot === null ? seed : root._sum(root._cot, seed));
+      root._cot = hold(holders, root._cot === null ? seed : root._sum(root._cot, seed));
     }
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k]!;
@@ -457,7 +453,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
           );
         }
         if (fitted !== null) fitted[i] = g;
-        input._cot = hold(input._cot === null ? g : input._sum(input._cot, g));
+        input._cot = hold(holders, input._cot === null ? g : input._sum(input._cot, g));
       }
       if (fitted !== null) req.onStep!(node, cot, fitted);
       if (!retain) done.push(node);
@@ -487,6 +483,12 @@ export function runBackward(req: PassRequest): (Node | null)[] {
     }
   }
   return results;
+}
+
+/** Count one more place holding cotangent `c` (see runBackward). */
+function hold(holders: Map<Node, number> | null, c: Node): Node {
+  if (holders !== null) holders.set(c, (holders.get(c) ?? 0) + 1);
+  return c;
 }
 
 const ALL_NEEDED: readonly (readonly boolean[])[] = [[], [true], [true, true], [true, true, true]];

@@ -6,7 +6,7 @@ import * as ops from '../src/ops/index.ts';
 import { broadcastShapes, broadcastTarget, oneAxis, plainIn, reduction, shapeArb } from './support/arbitraries.ts';
 import type { AxisArg, Domain, Plain, Shape } from './support/arbitraries.ts';
 import {
-  concatCase, gatherCase, matmulCase, padCase, reshapeCase, scatterAddCase, sliceCase, squeezeCase, stackCase, transposeCase,
+  concatCase, gatherCase, linearCase, matmulCase, padCase, reshapeCase, scatterAddCase, sliceCase, squeezeCase, stackCase, transposeCase,
 } from './support/op-cases.ts';
 import type { Case } from './support/op-cases.ts';
 import { propertyParams } from './support/property.ts';
@@ -122,6 +122,24 @@ const table: Row[] = [
     domains: ['real', 'real'],
     cases: matmulCase(),
     fn: ({ transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }) => (a, b) => ops.matmul(a, b, { transposeA, transposeB }),
+    order: 2,
+  }),
+  row({
+    name: 'linear (x Wᵀ + b; x with 0–2 leading axes)',
+    op: 'linear',
+    arity: 3,
+    domains: ['real', 'real', 'real'],
+    cases: linearCase(true),
+    fn: () => (x, w, b) => ops.linear(x, w, b),
+    order: 2,
+  }),
+  row({
+    name: 'linear without a bias',
+    op: 'linear',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: linearCase(false),
+    fn: () => (x, w) => ops.linear(x, w),
     order: 2,
   }),
   row({
@@ -399,5 +417,19 @@ describe('float32 agrees with float64 within float32 tolerance', () => {
     const close = (a: number[], b: number[]): void => a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(b[i]!)));
     close(single.y, double.y);
     close(single.g, double.g);
+  });
+});
+
+describe('linear', () => {
+  it('equals add(matmul(x, W, { transposeB: true }), b) to the last bit, float32 and float64', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = tensor(Array.from({ length: 2 * 3 * 5 }, (_, i) => Math.sin(i)), { shape: [2, 3, 5], dtype });
+      const w = tensor(Array.from({ length: 4 * 5 }, (_, i) => Math.cos(i)), { shape: [4, 5], dtype });
+      const b = tensor([0.1, -0.2, 0.3, 0.7], { dtype });
+      const fused = ops.linear(x, w, b);
+      const plain = ops.add(ops.matmul(x, w, { transposeB: true }), b);
+      expect(fused.shape).toEqual([2, 3, 4]);
+      expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   add,
   formatShape,
   greater,
+  linear,
   matmul,
   onesLike,
   relu,
@@ -86,9 +87,23 @@ export class Linear extends Module {
     }
   }
 
-  /** y = x Wᵀ + b for x of shape [..., in] (a single example [in] gives [out]). */
+  /** y = x Wᵀ + b for x of shape [..., in] (a single example [in] gives [out]): one fused `linear` op. */
   forward(x: Tensor): Tensor {
-    const fn = 'Linear.forward';
+    this.checkInput('Linear.forward', x);
+    return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * The same y, bit for bit, recorded as the equation reads: a matmul (w a) and then an add (+ b),
+   * two nodes instead of one, so that traces can name each term. Slower: for explaining, not training.
+   */
+  forwardExplicit(x: Tensor): Tensor {
+    this.checkInput('Linear.forwardExplicit', x);
+    const y = matmul(x, this.weight, { transposeB: true });
+    return this.bias === null ? y : add(y, this.bias);
+  }
+
+  private checkInput(fn: string, x: Tensor): void {
     checkTensor(fn, 'input', x);
     if (x.shape.length === 0 || x.shape[x.shape.length - 1] !== this.inFeatures) {
       throw new ShapeError(
@@ -99,8 +114,6 @@ export class Linear extends Module {
     if (x.dtype !== this.weight.dtype) {
       throw new DTypeError(fn, `input has dtype ${x.dtype} but the layer's weight has dtype ${this.weight.dtype}; cast the input with .cast('${this.weight.dtype}')`);
     }
-    const y = matmul(x, this.weight, { transposeB: true });
-    return this.bias === null ? y : add(y, this.bias);
   }
 }
 

@@ -73,13 +73,17 @@ export class MLP extends Module {
     return a;
   }
 
-  /** The forward pass keeping every z^l and a^l (recorded on the tape like `forward`). */
+  /**
+   * The forward pass keeping every z^l and a^l, with each z^l recorded as w^l a^{l−1} then + b^l
+   * (`Linear.forwardExplicit`) so that traces can name both terms; the values equal `forward`'s.
+   */
   forwardTrace(x: Tensor): ForwardTrace {
     const z: Tensor[] = [];
     const a: Tensor[] = [];
     let prev = x;
     for (let i = 0; i < this.layers.length; i++) {
-      const zi = this.layers[i]!.call(prev);
+      const layer = this.layers[i]!;
+      const zi = layer.scoped(() => layer.forwardExplicit(prev));
       prev = this.activations[i]!.call(zi);
       z.push(zi);
       a.push(prev);

@@ -141,3 +141,11 @@ export function squeezeCase(): fc.Arbitrary<Case<{ axis: number | number[] | und
     return axis.map((a) => ({ shapes: [shape], attrs: { axis: a } }));
   });
 }
+
+/** linear operands: x [...lead, in] (0–2 leading axes), W [out, in], and b [out] when `bias`. */
+export function linearCase(bias: boolean): fc.Arbitrary<Case<never>> {
+  return fc.record({ lead: fc.array(dim, { maxLength: 2 }), inF: dim, outF: dim }).map(({ lead, inF, outF }) => ({
+    shapes: bias ? [[...lead, inF], [outF, inF], [outF]] : [[...lead, inF], [outF, inF]],
+    attrs: undefined as never,
+  }));
+}

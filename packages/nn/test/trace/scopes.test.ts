@@ -18,8 +18,12 @@ describe('module scopes', () => {
     // out = sigmoid(z^3): the activations are not registered children, so their ops belong to the MLP.
     expect(out.scope).toBe('MLP');
     const z3 = out.inputs![0]!;
+    expect(z3.op).toBe('linear');
     expect(z3.scope).toBe('MLP/layers.1');
-    expect(z3.inputs![0]!.scope).toBe('MLP/layers.1');
+    // forwardTrace records z^3 as matmul then add, both inside the layer's scope.
+    const traced = model.scoped(() => model.forwardTrace(batch(2, 4))).z[1]!;
+    expect([traced.op, traced.scope]).toEqual(['add', 'MLP/layers.1']);
+    expect([traced.inputs![0]!.op, traced.inputs![0]!.scope]).toEqual(['matmul', 'MLP/layers.1']);
   });
 
   it('nested modules nest their scopes, and registering a parent re-stamps the parameters below it', () => {

@@ -1,0 +1,49 @@
+import { DTypeError, ShapeError, ValueError, describeValue, formatShape } from '../errors.ts';
+import { gemm } from '../gemm.ts';
+import { sizeOf } from '../shape.ts';
+import { record } from '../tape.ts';
+import { Tensor, arrayFor } from '../tensor.ts';
+import { matmul } from './matmul.ts';
+import { sum } from './reduce.ts';
+import { reshape } from './shape.ts';
+
+/**
+ * y = x Wᵀ + b (PyTorch's F.linear) for x of shape [..., in], W [out, in] and b [out] (optional).
+ * Fused for speed, as PyTorch's addmm: a layer records one node instead of a matmul and an add,
+ * and its pullback makes dx, dW and db in one step. The values equal those of
+ * add(matmul(x, W, { transposeB: true }), b) to the last bit (same products, bias added last).
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const fn = 'linear';
+  if (!(x instanceof Tensor)) throw new ValueError(fn, `expected the input x as a Tensor, got ${describeValue(x)}`);
+  if (!(weight instanceof Tensor)) throw new ValueError(fn, `expected the weight as a Tensor, got ${describeValue(weight)}`);
+  if (bias !== null && !(bias instanceof Tensor)) throw new ValueError(fn, `expected the bias as a Tensor or null, got ${describeValue(bias)}`);
+  if (weight.rank !== 2) throw new ShapeError(fn, `the weight has shape ${formatShape(weight.shape)}; expected [out, in] (2 axes)`);
+  const [outF, inF] = weight.shape as [number, number];
+  if (x.rank === 0 || x.shape[x.rank - 1] !== inF) {
+    throw new ShapeError(fn, `x has shape ${formatShape(x.shape)}; expected [..., ${inF}] (the last axis must match the weight's ${inF} input features, weight ${formatShape(weight.shape)})`);
+  }
+  if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== outF)) {
+    throw new ShapeError(fn, `the bias has shape ${formatShape(bias.shape)}; expected [${outF}] (one per output feature of the weight ${formatShape(weight.shape)})`);
+  }
+  for (const [what, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t !== null && t.dtype !== x.dtype) throw new DTypeError(fn, `x has dtype ${x.dtype} but the ${what} has dtype ${t.dtype}; expected one dtype (cast one of them)`);
+  }
+  const rows = sizeOf(x.shape.slice(0, -1));
+  const shape = [...x.shape.slice(0, -1), outF];
+  const data = arrayFor(x.dtype, rows * outF);
+  gemm(x.data, 0, weight.data, 0, data, 0, rows, inF, outF, false, true);
+  if (bias !== null) {
+    const b = bias.data;
+    for (let r = 0, k = 0; r < rows; r++) for (let j = 0; j < outF; j++, k++) data[k] = data[k]! + b[j]!;
+  }
+  const out = new Tensor(data, shape, x.dtype);
+  const inputs = bias === null ? [x, weight] : [x, weight, bias];
+  // Y = X Wᵀ + b  =>  dX = dY W, dW = dYᵀ X, db = Σ_rows dY   (X, dY read as [rows, ·] matrices)
+  return record('linear', inputs, out, (dy: Tensor, needs) => {
+    const dyRows = reshape(dy, [rows, outF]);
+    const dx = needs[0] ? matmul(dy, weight) : null;
+    const dw = needs[1] ? matmul(dyRows, reshape(x, [rows, inF]), { transposeA: true }) : null;
+    return bias === null ? [dx, dw] : [dx, dw, needs[2] ? sum(dyRows, 0) : null];
+  });
+}
