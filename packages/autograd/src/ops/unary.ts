@@ -44,7 +44,12 @@ export function sigmoid(x: Tensor): Tensor {
  * catastrophically for large x (seed 004 makes the same point): 1 − σ(40) is 0 in float64.
  */
 export function sigmoidDerivative(x: Tensor): Tensor {
-  const out = mapUnary(x, (z) => sigmoidValue(z) * sigmoidValue(-z));
+  // σ(z) σ(−z) = e^{−|z|} / (1 + e^{−|z|})²: one exponential, and no overflow for any z.
+  const out = mapUnary(x, (z) => {
+    const e = Math.exp(-Math.abs(z));
+    const d = 1 + e;
+    return e / (d * d);
+  });
   // y = σ'(x)  =>  dx = dy σ''(x) = dy σ'(x) (σ(−x) − σ(x)) = −dy y tanh(x/2)
   return record('sigmoidDerivative', [x], out, (dy: Tensor) => [neg(mul(mul(dy, out), tanh(mul(x, 0.5))))]);
 }
