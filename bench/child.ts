@@ -25,10 +25,31 @@ export function runChild<T>(script: string, args: unknown, nodeFlags: readonly s
 }
 
 /**
- * The engine's kernels take Float32Array and Float64Array alike; once one process has run both,
- * V8's element accesses in them turn polymorphic and float32 loses about a third of its speed.
- * A program trains in one dtype, so the float64 peers run in a process of their own.
+ * Which peers of a workload run together in one process:
+ * - 'float32': Pullback and the closed form in float32, in the main process;
+ * - 'float64': the same in float64, in a child process. The engine's kernels take Float32Array and
+ *   Float64Array alike; once one process has run both, V8's element accesses in them turn
+ *   polymorphic and float32 loses about a third of its speed. A program trains in one dtype.
+ * - 'tfjs': tfjs-wasm and tfjs-cpu, in a child process. tfjs-wasm grows its WebAssembly memory,
+ *   which detaches the old ArrayBuffer; the first detach anywhere in a V8 process makes every
+ *   typed-array access in JavaScript check for detachment from then on (a plain Float32Array
+ *   update loop ran 1.9× slower here after one detach). Pullback's own WebAssembly memory never
+ *   detaches (it is shared, or reserved up front), so a user's program does not pay that; sharing
+ *   a process with tfjs-wasm would charge it to Pullback and the closed form.
  */
-export function float64Samples<T>(workload: 'W1' | 'W2' | 'W3', short: boolean): Promise<[string, T[]][]> {
-  return runChild<[string, T[]][]>('./float64-child.ts', { workload, short });
+export type PeerGroup = 'float32' | 'float64' | 'tfjs';
+
+/** What tfjs-wasm ran with in the child ('XNNPACK SIMD, 1 thread'), once a tfjs group has run. */
+export let tfjsWasmDetails = 'XNNPACK (not run)';
+
+/** The samples of `group`'s peers on `workload`, each group but 'float32' in a child process. */
+export async function groupSamples<T>(workload: 'W1' | 'W2' | 'W3' | 'W4', group: Exclude<PeerGroup, 'float32'>, short: boolean): Promise<[string, T[]][]> {
+  const out = await runChild<{ samples: [string, T[]][]; details: string | null }>('./group-child.ts', { workload, group, short });
+  if (out.details !== null) tfjsWasmDetails = out.details;
+  return out.samples;
 }
+
+/** How the groups were split, for the notes of W1–W4. */
+export const PROCESS_NOTE =
+  'Three processes, one after another: Pullback and the closed form in float32 (this process), tfjs-wasm and tfjs-cpu (a child), and the float64 peers (a child). ' +
+  'Running both dtypes through the engine\'s kernels in one process makes V8\'s typed-array accesses polymorphic (float32 loses about a third); and tfjs-wasm grows its WebAssembly memory, whose first detached ArrayBuffer makes every later typed-array access in the process check for detachment (a plain Float32Array loop ran 1.9× slower), which a program without tfjs does not pay.';

@@ -7,10 +7,11 @@ import type { DType, Tensor } from '@pullback/autograd';
 import { MLP, SGD, quadraticCost } from '@pullback/nn';
 import { ClosedFormMLP, argmaxRow } from './closed-form.ts';
 import { epochOrder, f32, mnist } from './data.ts';
-import { float64Samples } from './child.ts';
+import { PROCESS_NOTE, groupSamples, tfjsWasmDetails } from './child.ts';
+import type { PeerGroup } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
 import type { Peer, Row, Section, WorkloadOptions } from './harness.ts';
-import { resetLayers, tf, tfForward, tfLayers, tfVariables, disposeLayers, useBackend, backendDetails } from './tfjs.ts';
+import { resetLayers, tf, tfForward, tfLayers, tfVariables, disposeLayers, useBackend } from './tfjs.ts';
 import type { TfBackend } from './tfjs.ts';
 
 const SIZES = [784, 30, 10];
@@ -33,14 +34,14 @@ interface Plan {
   cpuRepeats: number;
 }
 
-function plan(short: boolean): Plan {
+export function plan(short: boolean): Plan {
   return short
     ? { train: 200, test: 200, repeats: 3, cpuSteps: 10, cpuRepeats: 3 }
     : { train: 50_000, test: 10_000, repeats: 3, cpuSteps: 500, cpuRepeats: 3 };
 }
 
 /** The batches of one epoch, as index lists (built before timing, shared by every peer). */
-function epochBatches(n: number): number[][] {
+export function epochBatches(n: number): number[][] {
   const order = epochOrder(n, SEED);
   const out: number[][] = [];
   for (let s = 0; s < n; s += BATCH) out.push(Array.from(order.subarray(s, Math.min(n, s + BATCH))));
@@ -61,7 +62,7 @@ function initialParameters(dtype: DType): { weights: Float64Array[] | Float32Arr
   };
 }
 
-function pullbackPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
+export function pullbackPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
   const data = mnist(dtype);
   const model = nielsenMlp(dtype);
   const params = model.parameters();
@@ -92,7 +93,7 @@ function pullbackPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
   };
 }
 
-function closedFormPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
+export function closedFormPeer(dtype: DType, p: Plan, batches: number[][]): Peer<Epoch> {
   const data = mnist(dtype);
   const { weights, biases } = initialParameters(dtype);
   const net = new ClosedFormMLP(SIZES, 'sigmoid', 'sigmoid-quadratic', dtype);
@@ -180,15 +181,13 @@ function accuracyOf(out: ArrayLike<number>, labels: ArrayLike<number>, n: number
   return correct / n;
 }
 
-/** Samples of the peers of one dtype, by peer name (float64 runs in a process of its own). */
-export async function w1Samples(dtype: DType, short: boolean): Promise<[string, Epoch[]][]> {
+/** Samples of one group's peers, by peer name (see PeerGroup: each group runs in its own process). */
+export async function w1Samples(group: PeerGroup, short: boolean): Promise<[string, Epoch[]][]> {
   const p = plan(short);
   const batches = epochBatches(p.train);
   const peers: Peer<Epoch>[] =
-    dtype === 'float32'
-      ? [pullbackPeer('float32', p, batches), closedFormPeer('float32', p, batches), tfjsPeer('wasm', p, batches), tfjsPeer('cpu', p, batches)]
-      : [pullbackPeer('float64', p, batches), closedFormPeer('float64', p, batches)];
-  log(`W1 ${dtype}: ${peers.map((x) => x.name).join(', ')} × ${p.repeats} epochs of ${p.train} images (tfjs-cpu: ${Math.min(p.cpuSteps, batches.length)} of ${batches.length} steps × ${p.cpuRepeats})`);
+    group === 'tfjs' ? [tfjsPeer('wasm', p, batches), tfjsPeer('cpu', p, batches)] : [pullbackPeer(group, p, batches), closedFormPeer(group, p, batches)];
+  log(`W1 ${group}: ${peers.map((x) => x.name).join(', ')} × ${p.repeats} epochs of ${p.train} images${group === 'tfjs' ? ` (tfjs-cpu: ${Math.min(p.cpuSteps, batches.length)} of ${batches.length} steps × ${p.cpuRepeats})` : ''}`);
   return [...(await roundRobin(peers, p.repeats, (name) => (name === 'tfjs-cpu' ? p.cpuRepeats : p.repeats)))];
 }
 
@@ -198,7 +197,11 @@ export async function runW1(options: WorkloadOptions): Promise<Section> {
   const p = plan(options.short);
   const steps = Math.ceil(p.train / BATCH);
   const cpuSteps = Math.min(p.cpuSteps, steps);
-  const results = new Map([...(await w1Samples('float32', options.short)), ...(await float64Samples<Epoch>('W1', options.short))]);
+  const results = new Map([
+    ...(await w1Samples('float32', options.short)),
+    ...(await groupSamples<Epoch>('W1', 'tfjs', options.short)),
+    ...(await groupSamples<Epoch>('W1', 'float64', options.short)),
+  ]);
   const rows: Row[] = ROWS.map((name) => {
     const runs = results.get(name)!;
     const accs = runs.map((r) => r.accuracy);
@@ -229,9 +232,9 @@ export async function runW1(options: WorkloadOptions): Promise<Section> {
       `${p.train.toLocaleString('en-US')} training images (${steps} steps), test accuracy on ${p.test.toLocaleString('en-US')} test images after the epoch (not timed).`,
       'All peers start from the same N(0, 1) weights (Pullback MLP, seed 1) and see the same shuffled order; each repeat restarts from those weights.',
       'tfjs has no float64: its rows are float32 only. tfjs peers: tf.variable weights in tf.layers.dense\'s layout (kernel [in, out], y = x W + b), optimizer.minimize with tf.train.sgd(3.0), gradients by tfjs\'s own registered gradient functions, batches by tf.gather.',
-      `tfjs-wasm: ${backendDetails('wasm')}. tfjs-cpu is too slow for whole epochs in the time budget: it trains ${cpuSteps} of the ${steps} steps per repeat and its time is scaled to the epoch (×${fmt(steps / cpuSteps)}); its accuracy is after those steps only.`,
+      `tfjs-wasm: ${tfjsWasmDetails}. tfjs-cpu is too slow for whole epochs in the time budget: it trains ${cpuSteps} of the ${steps} steps per repeat and its time is scaled to the epoch (×${fmt(steps / cpuSteps)}); its accuracy is after those steps only.`,
       'closed form = bench/closed-form.ts: BP1–BP4 by hand on preallocated typed arrays, calling the engine\'s gemm; no tape.',
-      `Repeats: ${p.repeats} (tfjs-cpu ${p.cpuRepeats}), round-robin across peers, after a warm-up. The float64 peers run in a second process: one process running both dtypes through the engine's shared kernels makes V8's typed-array accesses polymorphic and slows float32 by about a third (a program trains in one dtype).`,
+      `Repeats: ${p.repeats} (tfjs-cpu ${p.cpuRepeats}), round-robin across the peers of a process, after a warm-up. ${PROCESS_NOTE}`,
     ],
     rows,
     ratios: [

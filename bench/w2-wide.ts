@@ -1,7 +1,8 @@
 // W2: training throughput of the wide network (784-512-512-10 ReLU, softmax cross-entropy, SGD,
 // batch 128) on real MNIST batches, in samples per second.
 import type { DType } from '@pullback/autograd';
-import { float64Samples } from './child.ts';
+import { PROCESS_NOTE, groupSamples } from './child.ts';
+import type { PeerGroup } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
 import type { Peer, Row, Section, WorkloadOptions } from './harness.ts';
 import { WIDE_BATCH, closedFormWide, pullbackWide, tfjsWide } from './wide-mlp.ts';
@@ -11,12 +12,12 @@ function plan(short: boolean): { steps: number; repeats: number } {
   return short ? { steps: 1, repeats: 3 } : { steps: 10, repeats: 5 };
 }
 
-/** samples/s of the peers of one dtype, by name (float64 runs in a process of its own). */
-export async function w2Samples(dtype: DType, short: boolean): Promise<[string, number[]][]> {
+/** samples/s of one group's peers, by name (see PeerGroup: each group runs in its own process). */
+export async function w2Samples(group: PeerGroup, short: boolean): Promise<[string, number[]][]> {
   const { steps, repeats } = plan(short);
   const contenders: WideContender[] =
-    dtype === 'float32' ? [pullbackWide('float32', steps), closedFormWide('float32'), await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)] : [pullbackWide('float64', steps)];
-  log(`W2 ${dtype}: ${contenders.map((c) => c.name).join(', ')} × ${repeats} runs of ${steps} steps of ${WIDE_BATCH}`);
+    group === 'tfjs' ? [await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)] : group === 'float32' ? [pullbackWide('float32', steps), closedFormWide('float32')] : [pullbackWide('float64', steps)];
+  log(`W2 ${group}: ${contenders.map((c) => c.name).join(', ')} × ${repeats} runs of ${steps} steps of ${WIDE_BATCH}`);
   const peers: Peer[] = contenders.map((c) => ({
     name: c.name,
     setup: async () => {
@@ -38,7 +39,11 @@ const ROWS = ['Pullback float32', 'closed form float32', 'tfjs-wasm', 'tfjs-cpu'
 
 export async function runW2(options: WorkloadOptions): Promise<Section> {
   const { steps, repeats } = plan(options.short);
-  const results = new Map([...(await w2Samples('float32', options.short)), ...(await float64Samples<number>('W2', options.short))]);
+  const results = new Map([
+    ...(await w2Samples('float32', options.short)),
+    ...(await groupSamples<number>('W2', 'tfjs', options.short)),
+    ...(await groupSamples<number>('W2', 'float64', options.short)),
+  ]);
   const rows: Row[] = ROWS.map((name) => ({
     peer: name.replace(/ float(32|64)$/, ''),
     dtype: name.includes('float64') ? 'float64' : 'float32',
@@ -55,7 +60,7 @@ export async function runW2(options: WorkloadOptions): Promise<Section> {
     title: 'Wide MLP 784-512-512-10 ReLU, softmax cross-entropy, SGD, batch 128: training throughput',
     notes: [
       `Each run: ${steps} training steps (forward, loss, backward, SGD update) on the first ${steps} consecutive batches of ${WIDE_BATCH} MNIST training images (real data, float32 unless stated); samples/s = ${steps * WIDE_BATCH} / seconds.`,
-      `${repeats} runs per peer, round-robin, after one warm-up step; every run restarts from the same He-normal weights (Pullback MLP, seed 2). Pullback float64 runs in a second process (see W1).`,
+      `${repeats} runs per peer, round-robin within a process, after one warm-up step; every run restarts from the same He-normal weights (Pullback MLP, seed 2). ${PROCESS_NOTE}`,
       'tfjs peers: tf.losses.softmaxCrossEntropy on the logits, optimizer.minimize with tf.train.sgd; closed form: BP1–BP4 on the engine\'s gemm (bench/closed-form.ts).',
     ],
     rows,

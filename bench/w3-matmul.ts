@@ -3,10 +3,11 @@
 // included for everyone (each call returns a new matrix).
 import { matmul, tensor } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
-import { float64Samples } from './child.ts';
+import { PROCESS_NOTE, groupSamples, tfjsWasmDetails } from './child.ts';
+import type { PeerGroup } from './child.ts';
 import { fmt, log, ratio, roundRobin, stats } from './harness.ts';
 import type { Peer, Ratio, Row, Section, Target, WorkloadOptions } from './harness.ts';
-import { backendDetails, tf, useBackend } from './tfjs.ts';
+import { tf, useBackend } from './tfjs.ts';
 import type { TfBackend } from './tfjs.ts';
 
 function randomMatrix(n: number, seed: number): Float64Array {
@@ -67,14 +68,14 @@ function plan(short: boolean): { sizes: number[]; repeats: number } {
   return short ? { sizes: [32, 64], repeats: 3 } : { sizes: [128, 256, 512, 1024], repeats: 5 };
 }
 
-/** GFLOP/s of the peers of one dtype at every size, by name (float64 runs in a process of its own). */
-export async function w3Samples(dtype: DType, short: boolean): Promise<[string, number[]][]> {
+/** GFLOP/s of one group's peers at every size, by name (see PeerGroup: each group runs in its own process). */
+export async function w3Samples(group: PeerGroup, short: boolean): Promise<[string, number[]][]> {
   const { sizes, repeats } = plan(short);
   const out: [string, number[]][] = [];
   for (const n of sizes) {
     const reps = repsFor(n, short);
-    log(`W3 ${dtype}: n = ${n}, ${reps} products per sample × ${repeats}`);
-    const peers = dtype === 'float32' ? [pullbackPeer(n, 'float32', reps), tfjsPeer(n, 'wasm', reps), tfjsPeer(n, 'cpu', reps)] : [pullbackPeer(n, 'float64', reps)];
+    log(`W3 ${group}: n = ${n}, ${reps} products per sample × ${repeats}`);
+    const peers = group === 'tfjs' ? [tfjsPeer(n, 'wasm', reps), tfjsPeer(n, 'cpu', reps)] : [pullbackPeer(n, group, reps)];
     out.push(...(await roundRobin(peers, repeats)));
   }
   return out;
@@ -82,7 +83,11 @@ export async function w3Samples(dtype: DType, short: boolean): Promise<[string, 
 
 export async function runW3(options: WorkloadOptions): Promise<Section> {
   const { sizes, repeats } = plan(options.short);
-  const results = new Map([...(await w3Samples('float32', options.short)), ...(await float64Samples<number>('W3', options.short))]);
+  const results = new Map([
+    ...(await w3Samples('float32', options.short)),
+    ...(await groupSamples<number>('W3', 'tfjs', options.short)),
+    ...(await groupSamples<number>('W3', 'float64', options.short)),
+  ]);
   const get = (name: string) => stats(results.get(name)!);
   const rows: Row[] = [];
   const ratios: Ratio[] = [];
@@ -111,9 +116,10 @@ export async function runW3(options: WorkloadOptions): Promise<Section> {
     id: 'W3',
     title: 'Square matmul C = A B: GFLOP/s = 2n³ / t',
     notes: [
-      `Sizes n = ${sizes.join(', ')}; each sample times ${options.short ? '1 product' : 'enough products for ≈ 0.5 GFLOP (at least one)'}; ${repeats} samples per peer, round-robin per size, after a warm-up product.`,
-      'Entries uniform in [−0.5, 0.5). tfjs has no float64; Pullback float64 is listed for reference and runs in a second process (see W1).',
-      `tfjs-wasm: ${backendDetails('wasm')}; Pullback is single-threaded too.`,
+      `Sizes n = ${sizes.join(', ')}; each sample times ${options.short ? '1 product' : 'enough products for ≈ 0.5 GFLOP (at least one)'}; ${repeats} samples per peer, round-robin per size within a process, after a warm-up product.`,
+      'Entries uniform in [−0.5, 0.5). tfjs has no float64; Pullback float64 is listed for reference.',
+      PROCESS_NOTE,
+      `tfjs-wasm: ${tfjsWasmDetails}; Pullback is single-threaded too.`,
     ],
     rows,
     ratios,
