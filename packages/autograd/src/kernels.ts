@@ -4,10 +4,27 @@ import type { Shape } from './shape.ts';
 import { Tensor, arrayFor } from './tensor.ts';
 import type { DType, TypedArray } from './tensor.ts';
 
-export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
+/** Elementwise f(x); `fn` names the op: the common ones get loops of their own (see binaryRow). */
+export function mapUnary(x: Tensor, f: (v: number) => number, fn = ''): Tensor {
   const src = x.data;
   const out = arrayFor(x.dtype, src.length);
-  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
+  const n = src.length;
+  switch (fn) {
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? src[i]! : 0;
+      break;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -src[i]!;
+      break;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
+      break;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = f(src[i]!);
+  }
   return new Tensor(out, x.shape, x.dtype);
 }
 
@@ -69,8 +86,8 @@ export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: nu
 }
 
 /**
- * out[k + j] = f(A[pa + j·ia], B[pb + j·ib]) for j < n. The four arithmetic ops have loops of
- * their own: once many ops share one loop, V8 stops inlining the callback and calls it for every
+ * out[k + j] = f(A[pa + j·ia], B[pb + j·ib]) for j < n. The arithmetic ops (and `greater`, ReLU's
+ * mask) have loops of their own: once many ops share one loop, V8 stops inlining the callback and calls it for every
  * element, which made a [10, 10] subtraction 4× slower than the same addition.
  */
 function binaryRow(fn: string, f: (x: number, y: number) => number, out: TypedArray, k: number, A: TypedArray, pa: number, ia: number, B: TypedArray, pb: number, ib: number, n: number): void {
@@ -87,6 +104,9 @@ function binaryRow(fn: string, f: (x: number, y: number) => number, out: TypedAr
       return;
     case 'div':
       for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! / B[pb]!;
+      return;
+    case 'greater':
+      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! > B[pb]! ? 1 : 0;
       return;
     default:
       for (; k < end; k++, pa += ia, pb += ib) out[k] = f(A[pa]!, B[pb]!);

@@ -42,7 +42,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 
 /** −x. */
 export function neg(a: Tensor): Tensor {
-  const out = mapUnary(a, (v) => -v);
+  const out = mapUnary(a, (v) => -v, 'neg');
   // z = −x  =>  dx = −dz
   return record('neg', [a], out, (dz: Tensor) => [neg(dz)]);
 }

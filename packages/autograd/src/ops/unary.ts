@@ -6,14 +6,14 @@ import { greater, sign } from './compare.ts';
 
 /** eˣ. */
 export function exp(x: Tensor): Tensor {
-  const out = mapUnary(x, Math.exp);
+  const out = mapUnary(x, Math.exp, 'exp');
   // y = eˣ  =>  dx = dy y
   return record('exp', [x], out, (dy: Tensor) => [mul(dy, out)]);
 }
 
 /** ln x (NaN for x < 0, −Inf at 0). */
 export function log(x: Tensor): Tensor {
-  const out = mapUnary(x, Math.log);
+  const out = mapUnary(x, Math.log, 'log');
   // y = ln x  =>  dx = dy / x
   return record('log', [x], out, (dy: Tensor) => [div(dy, x)]);
 }
@@ -73,7 +73,7 @@ export function tanhDerivative(x: Tensor): Tensor {
 
 /** max(x, 0). */
 export function relu(x: Tensor): Tensor {
-  const out = mapUnary(x, (v) => (v > 0 ? v : 0));
+  const out = mapUnary(x, (v) => (v > 0 ? v : 0), 'relu');
   // y = max(x, 0)  =>  dx = dy [x > 0]   (0 at x = 0, as PyTorch)
   return record('relu', [x], out, (dy: Tensor) => [mul(dy, greater(x, 0))]);
 }
