@@ -22,6 +22,9 @@ export function mapUnary(x: Tensor, f: (v: number) => number, fn = ''): Tensor {
     case 'log':
       for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
       break;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = sigmoidValue(src[i]!);
+      break;
     default:
       for (let i = 0; i < n; i++) out[i] = f(src[i]!);
   }

@@ -34,7 +34,7 @@ export function abs(x: Tensor): Tensor {
 
 /** σ(x) = 1 / (1 + e^{−x}), finite for any |x|. */
 export function sigmoid(x: Tensor): Tensor {
-  const out = mapUnary(x, sigmoidValue);
+  const out = mapUnary(x, sigmoidValue, 'sigmoid');
   // y = σ(x)  =>  dx = dy σ'(x), with σ' computed by sigmoidDerivative (accurate for large |x|)
   return record('sigmoid', [x], out, (dy: Tensor) => [mul(dy, sigmoidDerivative(x))]);
 }
