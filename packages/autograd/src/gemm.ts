@@ -1,10 +1,47 @@
 // General matrix multiply on row-major typed arrays: C = op(A) op(B), op = identity or transpose.
-// Register-blocked plain loops: each variant walks memory contiguously in its inner loop and
-// keeps several partial sums in locals, so that loads and stores of C are amortised.
+// Products big enough to pay for copying the operands run on the WebAssembly SIMD kernels
+// (wasm/gemm.wat); the rest, and everything where WebAssembly is unavailable, on the JS kernels
+// below: register-blocked plain loops, each walking memory contiguously in its inner loop and
+// keeping several partial sums in locals, so that loads and stores of C are amortised.
+import { ValueError } from './errors.ts';
 import type { TypedArray } from './tensor.ts';
+import { wasmGemm } from './wasm/gemm-wasm.ts';
+
+export type GemmBackend = 'auto' | 'js' | 'wasm';
+const BACKENDS: readonly GemmBackend[] = ['auto', 'js', 'wasm'];
+
+// PULLBACK_KERNELS=js (or wasm) in the environment picks the backend at start-up; read through
+// globalThis so that browsers, which have no process object, are unaffected.
+const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } })['process']?.env?.['PULLBACK_KERNELS'];
+let backend: GemmBackend = BACKENDS.find((b) => b === fromEnv) ?? 'auto';
+
+/**
+ * Which kernels `gemm` runs: 'auto' (WebAssembly SIMD where it pays, else JS), 'js' (always the
+ * JS kernels), or 'wasm' (WebAssembly for every size, JS only where WebAssembly is unavailable).
+ */
+export function setGemmBackend(choice: GemmBackend): void {
+  if (!BACKENDS.includes(choice)) throw new ValueError('setGemmBackend', `expected 'auto', 'js' or 'wasm', got ${JSON.stringify(choice)}`);
+  backend = choice;
+}
+
+/** The backend chosen by setGemmBackend (or PULLBACK_KERNELS); 'auto' by default. */
+export function getGemmBackend(): GemmBackend {
+  return backend;
+}
+
+/**
+ * Whether 'auto' sends this product to WebAssembly. Measured (bench/gemm-kernels.ts --small):
+ * a call costs ~0.3 µs plus copies, so the JS loops win below ~512 multiply-adds (6×6×6: JS
+ * 1.4×; 8×8×8: wasm 1.5×), and where C is a handful of dot products (1×1000×1: JS 4×,
+ * 2×256×2: JS 1.5×) the 4×8 tiles are mostly padding.
+ */
+function worthWasm(m: number, k: number, n: number): boolean {
+  return m * n >= 8 && m * k * n >= 512;
+}
 
 /** C[m×n] (at co) = op(A)[m×k] · op(B)[k×n]; A is m×k (or k×m if ta), B is k×n (or n×k if tb). */
 export function gemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+  if (backend !== 'js' && (backend === 'wasm' || worthWasm(m, k, n)) && wasmGemm(A, ao, B, bo, C, co, m, k, n, ta, tb)) return;
   if (!tb) gemmXN(A, ao, B, bo, C, co, m, k, n, ta);
   else if (!ta) gemmNT(A, ao, B, bo, C, co, m, k, n);
   else gemmTT(A, ao, B, bo, C, co, m, k, n);

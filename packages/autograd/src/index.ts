@@ -24,3 +24,4 @@ export { gradcheck, GradcheckError, type GradcheckOptions, type GradcheckReport,
 export { whyNoGrad } from './graph/why.ts';
 export type { NoGradExplanation, NoGradReason } from './graph/why.ts';
 export type { Annotation, ExplainOptions, TraceGroup } from './graph/explain.ts';
+export { setGemmBackend, getGemmBackend, type GemmBackend } from './gemm.ts';

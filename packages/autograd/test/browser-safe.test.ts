@@ -13,8 +13,12 @@ function sources(dir: string): string[] {
 }
 
 describe('browser safety', () => {
-  const files = sources(join(import.meta.dirname, '..', 'src'));
+  // src/node/ is the Node-only entry (`@pullback/autograd/node`: worker threads); nothing else imports it.
+  const files = sources(join(import.meta.dirname, '..', 'src')).filter((f) => !f.includes('/src/node/'));
   it('has source files to check', () => expect(files.length).toBeGreaterThan(10));
+  it('imports nothing from src/node/ outside it', () => {
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toMatch(/from\s+['"][^'"]*\/node\/[^'"]*['"]/);
+  });
   it.each(files.map((f) => [f.split('/src/')[1]!, f]))('%s imports no Node built-in and uses no Node globals', (_, file) => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(/from\s+['"](node:|fs|path|os|url|module|child_process|zlib|worker_threads)['"]/);
