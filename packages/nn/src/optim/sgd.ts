@@ -57,8 +57,7 @@ export class SGD extends Optimizer<SGDState> {
     const first = state.step === 0;
     state.step++;
     if (v === null && wd === 0) {
-      // Plain SGD, p ← p − η ∇: the common case, without the general loop's branches.
-      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * grad[i]!;
+      descend(p, grad, lr);
       return;
     }
     for (let i = 0; i < p.length; i++) {
@@ -71,4 +70,9 @@ export class SGD extends Optimizer<SGDState> {
       p[i] = p[i]! - lr * d;
     }
   }
+}
+
+/** Plain SGD, p ← p − η ∇: the common case, in a loop of its own without the general one's branches. */
+function descend(p: TypedArray, grad: TypedArray, lr: number): void {
+  for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * grad[i]!;
 }
