@@ -42,7 +42,7 @@ export const backwardPass = area('backward', [
   entry({
     name: 'a second backward through a freed graph',
     fn: 'backward', error: GraphError,
-    message: /^backward: the graph through op 'div' \(\[\] float64\) was freed by an earlier backward pass; pass \{ retainGraph: true \}/,
+    message: /^backward: the graph through op 'quadraticCost' \(\[\] float64\) was freed by an earlier backward pass; pass \{ retainGraph: true \}/,
     setup: () => {
       const t = trained([3, 2], 'sgd');
       t.model.zeroGrad();

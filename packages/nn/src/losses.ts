@@ -20,11 +20,13 @@ import {
   mean,
   mul,
   neg,
+  record,
   reshape,
   softplus,
   square,
   sub,
   sum,
+  tensor,
 } from '@pullback/autograd';
 import { checkChoice, checkOptions, checkPair, checkTensor, describe, sameShape } from './internal/check.ts';
 
@@ -83,6 +85,36 @@ function checkProbabilities(fn: string, p: Tensor): void {
  * then C = (1/m) Σ_x C_x ('mean', default) or Σ_x C_x ('sum') over the m examples.
  */
 export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
+  const fn = 'quadraticCost';
+  const [p, t] = checkPair(fn, a, y);
+  checkRank(fn, 'prediction', p);
+  const reduction = reductionOf(fn, options);
+  // One recorded op, as PyTorch's mse_loss: the cost of a small batch is a handful of numbers,
+  // and five ops (sub, square, sum, scale, mean) each way cost more than the arithmetic.
+  let examples = 1;
+  for (let i = 0; i < p.rank - 1; i++) examples *= p.shape[i]!;
+  const scale = reduction === 'mean' ? 1 / examples : 1;
+  const P = p.data;
+  const T = t.data;
+  let total = 0;
+  for (let i = 0; i < P.length; i++) {
+    const d = P[i]! - T[i]!;
+    total += d * d;
+  }
+  const cost = tensor(0.5 * total * scale, { dtype: p.dtype });
+  // C = s Σ ½(a − y)²  =>  da = s dC (a − y), dy = −da   (with engine ops, so second
+  // derivatives are exact too)
+  return record(fn, [p, t], cost, (dc: Tensor, needs) => {
+    const da = mul(sub(p, t), mul(dc, scale));
+    return [needs[0] ? da : null, needs[1] ? neg(da) : null];
+  }, { reduction });
+}
+
+/**
+ * quadraticCost recorded step by step (a − y, its square, the sums, the scale), with the same
+ * value up to rounding: for traces that name the residual a − y. Slower: for explaining, not training.
+ */
+export function quadraticCostSteps(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
   const fn = 'quadraticCost';
   const [p, t] = checkPair(fn, a, y);
   checkRank(fn, 'prediction', p);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DTypeError, ShapeError, Tensor, ValueError, hessian, sigmoid, tensor } from '@pullback/autograd';
+import { DTypeError, ShapeError, Tensor, ValueError, gradcheck, hessian, mul, sigmoid, tensor } from '@pullback/autograd';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -9,6 +9,7 @@ import {
   quadraticCost,
   softmaxCrossEntropy,
 } from '../src/index.ts';
+import { quadraticCostSteps } from '../src/losses.ts';
 import { expectClose, expectError, gradientVsFiniteDifferences } from './helpers.ts';
 
 const t = (v: number[][] | number[]): Tensor => tensor(v);
@@ -44,6 +45,64 @@ describe('quadraticCost and mseLoss', () => {
       checkGrad((x) => quadraticCost(x, target, { reduction }), values, [2, 3]);
       checkGrad((x) => mseLoss(x, target, { reduction }), values, [2, 3]);
     }
+  });
+});
+
+describe('quadraticCost is one fused op', () => {
+  const pick = (values: number[], shape: number[]) => tensor(values, { shape, requiresGrad: true });
+
+  it('records one node whose value and gradients equal the step-by-step cost (ranks 1–3, both reductions)', () => {
+    const cases: [number[], number[], number[]][] = [
+      [[3], [0.4, -0.2, 0.9], [0, 1, 0.5]],
+      [[2, 3], [0.4, 0.2, -0.7, 1.5, 0.3, 0.9], [0.1, -0.3, 0.5, 1, 2, -1]],
+      [[2, 2, 2], [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8], [1, 0, 0, 1, 0, 1, 1, 0]],
+    ];
+    for (const [shape, av, yv] of cases) {
+      for (const reduction of ['mean', 'sum'] as const) {
+        const [a1, y1, a2, y2] = [pick(av, shape), pick(yv, shape), pick(av, shape), pick(yv, shape)];
+        const fused = quadraticCost(a1, y1, { reduction });
+        const steps = quadraticCostSteps(a2, y2, { reduction });
+        expect(fused.op).toBe('quadraticCost');
+        expect(fused.inputs).toEqual([a1, y1]);
+        expect(fused.item()).toBeCloseTo(steps.item(), 15);
+        fused.backward();
+        steps.backward();
+        expectClose(Array.from(a1.grad!.data), Array.from(a2.grad!.data), 1e-14, 1e-15);
+        expectClose(Array.from(y1.grad!.data), Array.from(y2.grad!.data), 1e-14, 1e-15);
+      }
+    }
+  });
+
+  it('its pullback is exact to second order in both arguments (gradcheck against central differences)', () => {
+    for (const reduction of ['mean', 'sum'] as const) {
+      const a = tensor([[0.4, 0.2, -0.7], [1.5, 0.3, 0.9]], { requiresGrad: true });
+      const y = tensor([[0.1, -0.3, 0.5], [1, 2, -1]], { requiresGrad: true });
+      const report = gradcheck((p: Tensor, q: Tensor) => mul(quadraticCost(p, q, { reduction }), quadraticCost(q, p, { reduction })), [a, y], { secondOrder: true });
+      expect(report.ok).toBe(true);
+    }
+  });
+
+  it('the Hessian in a is s·I (s = 1/m for the mean), a known value', () => {
+    const y = t([[0.1, -0.3], [1, 2], [0, 0]]);
+    const h = hessian((a: Tensor) => quadraticCost(a, y))(t([[0.4, 0.2], [-0.7, 1.5], [0.3, 0.9]]));
+    const n = 6;
+    const expected = Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 1 / 3 : 0));
+    expectClose(Array.from(h.data), expected, 1e-15, 1e-15);
+  });
+
+  it('edge shapes: no output units gives 0 per example; float32 keeps its dtype', () => {
+    expect(quadraticCost(tensor([], { shape: [2, 0] }), tensor([], { shape: [2, 0] })).item()).toBe(0);
+    const c = quadraticCost(tensor([0.5, 0.25], { dtype: 'float32' }), tensor([0, 1], { dtype: 'float32' }));
+    expect(c.dtype).toBe('float32');
+    expect(c.item()).toBeCloseTo(0.5 * (0.25 + 0.5625), 7);
+  });
+
+  it('leaves its inputs untouched', () => {
+    const a = t([[0.2, 0.8]]);
+    const y = t([[0, 1]]);
+    quadraticCost(a, y);
+    expect(Array.from(a.data)).toEqual([0.2, 0.8]);
+    expect(Array.from(y.data)).toEqual([0, 1]);
   });
 });
 
