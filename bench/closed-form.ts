@@ -175,8 +175,21 @@ function softmaxRows(z: TypedArray, a: TypedArray, m: number, n: number): void {
   }
 }
 
+/** y ← y + αx, unrolled by 8 as the engine's SGD loop (packages/nn/src/optim/sgd.ts), so the two stay on equal terms. */
 function axpy(y: TypedArray, x: TypedArray, alpha: number): void {
-  for (let i = 0; i < y.length; i++) y[i] = y[i]! + alpha * x[i]!;
+  const n = y.length;
+  let i = 0;
+  for (; i + 7 < n; i += 8) {
+    y[i] = y[i]! + alpha * x[i]!;
+    y[i + 1] = y[i + 1]! + alpha * x[i + 1]!;
+    y[i + 2] = y[i + 2]! + alpha * x[i + 2]!;
+    y[i + 3] = y[i + 3]! + alpha * x[i + 3]!;
+    y[i + 4] = y[i + 4]! + alpha * x[i + 4]!;
+    y[i + 5] = y[i + 5]! + alpha * x[i + 5]!;
+    y[i + 6] = y[i + 6]! + alpha * x[i + 6]!;
+    y[i + 7] = y[i + 7]! + alpha * x[i + 7]!;
+  }
+  for (; i < n; i++) y[i] = y[i]! + alpha * x[i]!;
 }
 
 export function argmaxRow(x: ArrayLike<number>, row: number, k: number): number {

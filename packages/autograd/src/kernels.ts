@@ -147,6 +147,22 @@ export function sigmoidValue(z: number): number {
   return e / (1 + e);
 }
 
+/**
+ * dy σ'(x) in one loop, for a first-order backward pass (no graph to record): σ'(x) =
+ * e^{−|x|} / (1 + e^{−|x|})², as `sigmoidDerivative` computes it. `dy` has the shape of `x`.
+ */
+export function sigmoidBackward(dy: Tensor, x: Tensor): Tensor {
+  const g = dy.data;
+  const src = x.data;
+  const out = arrayFor(x.dtype, src.length);
+  for (let i = 0; i < src.length; i++) {
+    const e = Math.exp(-Math.abs(src[i]!));
+    const d = 1 + e;
+    out[i] = (g[i]! * e) / (d * d);
+  }
+  return new Tensor(out, x.shape, x.dtype);
+}
+
 /** Sum over `axes` (sorted, non-negative); the result keeps size-1 axes in their place. */
 export function reduceSum(x: Tensor, axes: readonly number[]): { data: TypedArray; keptShape: number[] } {
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

@@ -1,5 +1,5 @@
-import { mapUnary, sigmoidValue } from '../kernels.ts';
-import { record } from '../tape.ts';
+import { mapUnary, sigmoidBackward, sigmoidValue } from '../kernels.ts';
+import { isGradEnabled, record } from '../tape.ts';
 import type { Tensor } from '../tensor.ts';
 import { div, mul, neg } from './arith.ts';
 import { greater, sign } from './compare.ts';
@@ -35,8 +35,9 @@ export function abs(x: Tensor): Tensor {
 /** σ(x) = 1 / (1 + e^{−x}), finite for any |x|. */
 export function sigmoid(x: Tensor): Tensor {
   const out = mapUnary(x, sigmoidValue, 'sigmoid');
-  // y = σ(x)  =>  dx = dy σ'(x), with σ' computed by sigmoidDerivative (accurate for large |x|)
-  return record('sigmoid', [x], out, (dy: Tensor) => [mul(dy, sigmoidDerivative(x))]);
+  // y = σ(x)  =>  dx = dy σ'(x), with σ' computed by sigmoidDerivative (accurate for large |x|);
+  // a first-order pass (nothing recorded) takes the one-loop kernel for the same numbers
+  return record('sigmoid', [x], out, (dy: Tensor) => [isGradEnabled() ? mul(dy, sigmoidDerivative(x)) : sigmoidBackward(dy, x)]);
 }
 
 /**
