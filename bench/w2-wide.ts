@@ -70,7 +70,7 @@ export async function runW2(options: WorkloadOptions): Promise<Section> {
       `Each run: ${steps} training steps (forward, loss, backward, SGD update) on the first ${steps} consecutive batches of ${WIDE_BATCH} MNIST training images (real data, float32 unless stated); samples/s = ${steps * WIDE_BATCH} / seconds.`,
       `${repeats} runs per peer, round-robin within a process, after one warm-up step; every run restarts from the same He-normal weights (Pullback MLP, seed 2). ${PROCESS_NOTE}`,
       'tfjs peers: tf.losses.softmaxCrossEntropy on the logits, optimizer.minimize with tf.train.sgd; closed form: BP1–BP4 on the engine\'s gemm (bench/closed-form.ts).',
-      'Pullback runs on one thread (like tfjs-wasm, XNNPACK on 1 thread) and again with useThreads(2) (@pullback/autograd/node), where products of 2²⁰ or more multiply-adds use the second core.',
+      'Pullback runs on one thread (like tfjs-wasm, XNNPACK on 1 thread) and again with useThreads(2) (@pullback/autograd/node), where products of 2²² or more multiply-adds use the second core.',
     ],
     rows,
     ratios: [

@@ -129,7 +129,7 @@ export async function runW3(options: WorkloadOptions): Promise<Section> {
       `Sizes n = ${sizes.join(', ')}; each sample times ${options.short ? '1 product' : 'enough products for ≈ 0.5 GFLOP (at least one)'}; ${repeats} samples per peer, round-robin per size within a process, after a warm-up product.`,
       'Entries uniform in [−0.5, 0.5). tfjs has no float64; Pullback float64 is listed for reference.',
       PROCESS_NOTE,
-      `tfjs-wasm: ${tfjsWasmDetails}. Pullback runs on one thread, and again on two (useThreads(2) from @pullback/autograd/node: products of 2²⁰ or more multiply-adds split into bands of C); the issue allows the second core for large products.`,
+      `tfjs-wasm: ${tfjsWasmDetails}. Pullback runs on one thread, and again on two (useThreads(2) from @pullback/autograd/node: products of 2²² or more multiply-adds split into bands of C); the issue allows the second core for large products.`,
     ],
     rows,
     ratios,

@@ -181,6 +181,26 @@ describe('gemm on threads (useThreads)', () => {
       }
     }
   });
+  it('keeps its workers across useThreads(1) and back, and needs none awake to finish a product', async () => {
+    // 192 columns on 2 threads: 2 bands (not 3); 3 threads: 3 bands.
+    const [m, k, n] = [150, 170, 192];
+    const A = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+    const B = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.3));
+    const product = () => {
+      const C = new Float32Array(m * n);
+      using('wasm', () => gemm(A, 0, B, 0, C, 0, m, k, n, false, false));
+      return C;
+    };
+    const one = product();
+    const same = (C: Float32Array) => C.every((x, i) => Object.is(x, one[i]));
+    for (const threads of [2, 1, 2, 3, 2]) {
+      expect(useThreads(threads)).toBe(threads);
+      expect(same(product())).toBe(true);
+      // Long enough for the workers to stop polling and sleep: the next product starts without them.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(same(product())).toBe(true);
+    }
+  });
   it('rejects a thread count that is not a whole number >= 1', () => {
     expect(() => useThreads(0)).toThrow(/^useThreads: expected a whole number of threads >= 1, got 0/);
   });

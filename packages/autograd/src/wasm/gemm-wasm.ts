@@ -6,7 +6,7 @@ import type { TypedArray } from '../tensor.ts';
 import { GEMM_WASM, GEMM_WASM_SHARED } from './gemm-binary.ts';
 
 /** The part of the WebAssembly API used here (the engine's lib settings do not declare it). */
-export interface WasmApi {
+interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   compile(bytes: Uint8Array): Promise<object>;
   Module: new (bytes: Uint8Array) => object;
@@ -35,7 +35,7 @@ export const BLOCKING: { readonly f32: Blocking; readonly f64: Blocking } = {
 };
 
 /** The memory import's maximum in gemm.wat: addresses stay below 2³¹. */
-export const MAX_PAGES = 32768;
+const MAX_PAGES = 32768;
 const PAGE = 65536;
 
 /** Bytes of packing scratch one thread needs for element size `e` (4 or 8). */
@@ -46,13 +46,13 @@ export function workBytes(e: number): number {
 }
 
 /** The kernels of one instance and the memory they run on. */
-export interface GemmInstance {
+interface GemmInstance {
   readonly memory: WasmMemory;
   readonly sgemm: Kernel;
   readonly dgemm: Kernel;
 }
 
-/** Worker threads running kernel calls on the same shared memory (see ../node/threads.ts). */
+/** Worker threads running kernel calls on the engine's shared memory (see ../node/threads.ts). */
 export interface GemmPool {
   /** Worker threads, besides the calling one. */
   readonly size: number;
@@ -71,29 +71,39 @@ interface Wasm extends GemmInstance {
 
 const withViews = (i: GemmInstance): Wasm => ({ ...i, f32: new Float32Array(i.memory.buffer), f64: new Float64Array(i.memory.buffer) });
 
-let wasm: Wasm | null = null; // this module's own instance (one thread)
-let threaded: { wasm: Wasm; pool: GemmPool } | null = null; // see setGemmPool
+let wasm: Wasm | null = null;
+let sharedModule: object | null = null; // the module behind `wasm` when its memory is shared
+let pool: GemmPool | null = null; // see setGemmPool
 let status: 'untried' | 'compiling' | 'ready' | 'unavailable' = 'untried';
 
 /**
- * Products of at least this many multiply-adds are split between the pool's threads (measured:
- * waking a worker costs ~20-50 µs; 128×128×128 gains 1.4× on 2 threads, 64×256×64 nothing).
+ * Products of at least this many multiply-adds (≈ 161³) are split between the pool's threads.
+ * Splitting costs this thread ~10 µs whether or not a worker helps (job setup, waking a worker,
+ * packing op(A) once per band), ≤ 5% from here on; measured on 2 threads with warm workers,
+ * 192³ ran 1.57× faster and 256³ 1.64×, but a worker that is asleep, or shares its core with
+ * another process, may take a while to join (128³ gained 1.4× when all went well).
  */
-export const PARALLEL_MIN = 1 << 21;
+export const PARALLEL_MIN = 1 << 22;
 /** The narrowest band of C (columns or rows) handed to one thread: its packing is repeated. */
 const BAND = 64;
 
+/** Splits large products (PARALLEL_MIN) between this thread and `workers`; null: one thread. */
+export function setGemmPool(workers: GemmPool | null): void {
+  pool = workers;
+}
+
 /**
- * Splits large products (PARALLEL_MIN) between this thread, running `instance` (over a shared
- * memory), and `pool`, whose workers run the same kernels on that memory; smaller products stay
- * on the single-thread instance, which measured ~8% faster than a shared memory. null: one thread.
+ * The compiled module and the shared memory that the kernels run on, for worker threads to
+ * instantiate the same code over the same memory (compiling it on first call); null where the
+ * memory is not shared (no SharedArrayBuffer) or WebAssembly SIMD is unavailable.
  */
-export function setGemmPool(instance: GemmInstance | null, workers: GemmPool | null = null): void {
-  threaded = instance === null || workers === null ? null : { wasm: withViews(instance), pool: workers };
+export function sharedGemm(): { module: object; memory: WasmMemory } | null {
+  const w = load();
+  return w !== null && sharedModule !== null ? { module: sharedModule, memory: w.memory } : null;
 }
 
 /** base64 to bytes, without atob or Node buffers (neither is everywhere the engine runs). */
-export function decodeBase64(text: string): Uint8Array {
+function decodeBase64(text: string): Uint8Array {
   const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const value = new Uint8Array(128);
   for (let i = 0; i < 64; i++) value[digits.charCodeAt(i)] = i;
@@ -114,12 +124,12 @@ export function decodeBase64(text: string): Uint8Array {
 }
 
 /** The global WebAssembly object, if this runtime has one. */
-export function wasmApi(): WasmApi | undefined {
+function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
 /** The kernels of `module` (gemm.wat compiled) over `memory`. */
-export function instantiateGemm(api: WasmApi, module: object, memory: WasmMemory): GemmInstance {
+function instantiateGemm(api: WasmApi, module: object, memory: WasmMemory): GemmInstance {
   const { exports } = new api.Instance(module, { env: { memory } });
   return { memory, sgemm: exports['sgemm'] as Kernel, dgemm: exports['dgemm'] as Kernel };
 }
@@ -144,6 +154,7 @@ const INITIAL_PAGES = 512; // 32 MB
 
 function instantiate(api: WasmApi, plain: object, shared: object | null): void {
   const memory = shared === null ? null : sharedMemory(api);
+  sharedModule = memory !== null ? shared : null;
   wasm = withViews(memory !== null ? instantiateGemm(api, shared!, memory) : instantiateGemm(api, plain, new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES })));
   status = 'ready';
 }
@@ -212,9 +223,9 @@ export function wasmGemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C
   const f32 = A instanceof Float32Array;
   if (f32 !== B instanceof Float32Array || f32 !== C instanceof Float32Array) return false;
   const e = f32 ? 4 : 8;
-  const pool = threaded !== null && m * k * n >= PARALLEL_MIN ? threaded.pool : null;
-  const w = pool !== null ? threaded!.wasm : wasm!;
-  const parts = pool !== null ? 1 + pool.size : 1;
+  const workers = pool !== null && m * k * n >= PARALLEL_MIN ? pool : null;
+  const w = wasm!;
+  const parts = workers !== null ? 1 + workers.size : 1;
   // Layout: packing scratch for each thread, then A, B and C.
   const work = align(workBytes(e));
   const aAt = parts * work;
@@ -232,17 +243,23 @@ export function wasmGemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C
   // the same KC slices of k, so every element is the same sum in the same order as on one thread.
   const byColumns = n >= m || n >= BAND * parts;
   const along = byColumns ? n : m;
-  const bands = parts > 1 ? Math.max(1, Math.min(4 * parts, Math.floor(along / BAND))) : 1;
-  const tasks: number[][] = [];
-  for (let t = 1, from = 0; t <= bands; t++) {
-    const to = t === bands ? along : Math.round((along * t) / bands / 8) * 8; // whole tiles
-    tasks.push(byColumns
-      ? [m, to - from, k, aAt, lda, +ta, bAt + from * (tb ? k : 1) * e, ldb, +tb, cAt + from * e, n, 0, kc, mc, nc]
-      : [to - from, n, k, aAt + from * (ta ? 1 : k) * e, lda, +ta, bAt, ldb, +tb, cAt + from * n * e, n, 0, kc, mc, nc]);
-    from = to;
+  // Up to 4 bands per thread, so that a thread slowed down takes fewer, and a multiple of the
+  // thread count (3 bands on 2 threads left one thread idle for a third of the product).
+  const most = Math.min(4 * parts, Math.floor(along / BAND));
+  const bands = workers !== null && most >= parts ? most - (most % parts) : 1;
+  if (bands === 1) {
+    kernel(m, n, k, aAt, lda, +ta, bAt, ldb, +tb, cAt, n, 0, kc, mc, nc);
+  } else {
+    const tasks: number[][] = [];
+    for (let t = 1, from = 0; t <= bands; t++) {
+      const to = t === bands ? along : Math.round((along * t) / bands / 8) * 8; // whole tiles
+      tasks.push(byColumns
+        ? [m, to - from, k, aAt, lda, +ta, bAt + from * (tb ? k : 1) * e, ldb, +tb, cAt + from * e, n, 0, kc, mc, nc]
+        : [to - from, n, k, aAt + from * (ta ? 1 : k) * e, lda, +ta, bAt, ldb, +tb, cAt + from * n * e, n, 0, kc, mc, nc]);
+      from = to;
+    }
+    workers!.run(kernel, !f32, tasks, 0, work);
   }
-  if (pool !== null && tasks.length > 1) pool.run(kernel, !f32, tasks, 0, work);
-  else kernel(...tasks[0]!);
   C.set(view.subarray(cAt / e, cAt / e + m * n), co);
   return true;
 }

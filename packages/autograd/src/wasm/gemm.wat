@@ -18,7 +18,12 @@
 ;; accumulators, 2 B vectors, 4 A broadcasts); 6×8, 4×12, 3×16 spill and run at ~60%, and so
 ;; does unrolling k. f64: 4×4 likewise, with A packed already broadcast ([a a] per element):
 ;; plain loads ran 20% faster than v128.load64_splat (vmovddup). The f32 micro-kernel peaks
-;; at ~43 GFLOP/s at 3.65 GHz (≈ 12 of the 16 flop/cycle that 2 mulps + 2 addps allow).
+;; at ~46 GFLOP/s at 3.6 GHz, 80% of the 58 GFLOP/s that independent mulps + addps reach there,
+;; issuing ~5.4 instructions/cycle: it is bound by instruction count, not by the FP units. The
+;; grouping of loads holds only in the first copy of a loop V8 unrolls (it unrolls call-free
+;; small loops 2×); a loop it does not unroll, if tested at the top, is scheduled load-by-load,
+;; and so runs 5×8 without spills (7 loads + 20 FP ops per k step): with A pre-broadcast that
+;; gained only 1-3% on large products and lost up to 19% on W2's (packing 4× the A bytes).
 ;;
 ;; All state is in parameters and linear memory (no globals), so the same code can run on a
 ;; shared memory from several threads, each with its own `work` area. The memory is imported;
@@ -155,6 +160,63 @@
         (local.set $cp (i32.add (local.get $cp) (local.get $ldc)))))
       ;; ap is now at the next tile's A micro-panel, cp at its first row.
       (br_if $tile (local.tee $tiles (i32.sub (local.get $tiles) (i32.const 1))))))
+
+  ;; ---------------------------------------------------------------------------------------
+  ;; The 2-row remainder of a block (m = 10 and 30 in the MLP benchmarks): C[2×NR] = (add ? C : 0)
+  ;; + the product of rows 0 and 1 of a 4-row A micro-panel with one B micro-panel, straight into
+  ;; C; the general path computes a whole padded tile into the scratch tile and copies 2 rows out.
+  (func $s_kern2 (param $kc i32) (param $ap i32) (param $bp i32) (param $cp i32) (param $ldc i32) (param $add i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $b0 v128) (local $b1 v128) (local $a v128)
+    (local.set $ap (i32.and (local.get $ap) (i32.const 0x7fffffff)))
+    (local.set $bp (i32.and (local.get $bp) (i32.const 0x7fffffff)))
+    (loop $k
+      (local.set $b0 (v128.load (local.get $bp)))
+      (local.set $b1 (v128.load offset=16 (local.get $bp)))
+      (local.set $a (v128.load32_splat (local.get $ap)))
+      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $a (v128.load32_splat offset=4 (local.get $ap)))
+      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $a) (local.get $b0))))
+      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $a) (local.get $b1))))
+      (local.set $ap (i32.add (local.get $ap) (i32.const 16)))
+      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (local.get $add) (then
+      (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $cp))))
+      (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (local.get $cp))))
+      (local.set $c10 (f32x4.add (local.get $c10) (v128.load (i32.add (local.get $cp) (local.get $ldc)))))
+      (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (i32.add (local.get $cp) (local.get $ldc)))))))
+    (v128.store (local.get $cp) (local.get $c00))
+    (v128.store offset=16 (local.get $cp) (local.get $c01))
+    (v128.store (i32.add (local.get $cp) (local.get $ldc)) (local.get $c10))
+    (v128.store offset=16 (i32.add (local.get $cp) (local.get $ldc)) (local.get $c11)))
+
+  ;; f64 version of $s_kern2: C[2×4] from rows 0 and 1 of a 4-row A micro-panel (see d_kern).
+  (func $d_kern2 (param $kc i32) (param $ap i32) (param $bp i32) (param $cp i32) (param $ldc i32) (param $add i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $b0 v128) (local $b1 v128) (local $a v128)
+    (local.set $ap (i32.and (local.get $ap) (i32.const 0x7fffffff)))
+    (local.set $bp (i32.and (local.get $bp) (i32.const 0x7fffffff)))
+    (loop $k
+      (local.set $b0 (v128.load (local.get $bp)))
+      (local.set $b1 (v128.load offset=16 (local.get $bp)))
+      (local.set $a (v128.load (local.get $ap)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $a) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $a) (local.get $b1))))
+      (local.set $a (v128.load offset=16 (local.get $ap)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $a) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $a) (local.get $b1))))
+      (local.set $ap (i32.add (local.get $ap) (i32.const 64)))
+      (local.set $bp (i32.add (local.get $bp) (i32.const 32)))
+      (br_if $k (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (local.get $add) (then
+      (local.set $c00 (f64x2.add (local.get $c00) (v128.load (local.get $cp))))
+      (local.set $c01 (f64x2.add (local.get $c01) (v128.load offset=16 (local.get $cp))))
+      (local.set $c10 (f64x2.add (local.get $c10) (v128.load (i32.add (local.get $cp) (local.get $ldc)))))
+      (local.set $c11 (f64x2.add (local.get $c11) (v128.load offset=16 (i32.add (local.get $cp) (local.get $ldc)))))))
+    (v128.store (local.get $cp) (local.get $c00))
+    (v128.store offset=16 (local.get $cp) (local.get $c01))
+    (v128.store (i32.add (local.get $cp) (local.get $ldc)) (local.get $c10))
+    (v128.store offset=16 (i32.add (local.get $cp) (local.get $ldc)) (local.get $c11)))
 
   ;; ---------------------------------------------------------------------------------------
   ;; Packing. A panel is `w` lines (rows of op(A) or columns of op(B)) by kc steps of k, stored
@@ -313,7 +375,7 @@
       (param $c i32) (param $ldc i32) (param $work i32) (param $kcb i32) (param $mcb i32) (param $ncb i32)
     (local $e i32) (local $ae i32) (local $nr i32) (local $ars i32) (local $aps i32) (local $brs i32) (local $bps i32)
     (local $pa i32) (local $pb i32) (local $tile i32) (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
-    (local $nc i32) (local $kc i32) (local $mc i32) (local $mv i32) (local $nv i32) (local $cp i32) (local $bp i32) (local $add i32)
+    (local $nc i32) (local $kc i32) (local $mc i32) (local $mv i32) (local $nv i32) (local $cp i32) (local $bp i32) (local $add i32) (local $ap i32) (local $cr i32)
     (local.set $e (select (i32.const 8) (i32.const 4) (local.get $f64)))
     (local.set $ae (select (i32.const 16) (i32.const 4) (local.get $f64)))
     (local.set $nr (select (i32.const 4) (i32.const 8) (local.get $f64)))
@@ -374,7 +436,7 @@
             (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
             (br $aloop)))
           ;; For each B micro-panel (it stays in L1), the full tiles down the block in one call,
-          ;; then the partial ones through the scratch tile.
+          ;; a remainder of 2 rows straight into C, other partial tiles through the scratch tile.
           (local.set $jr (i32.const 0))
           (block $jrdone (loop $jrloop
             (br_if $jrdone (i32.ge_u (local.get $jr) (local.get $nc)))
@@ -387,6 +449,13 @@
               (local.set $ir (i32.and (local.get $mc) (i32.const -4)))
               (call $kern (local.get $f64) (local.get $kc) (local.get $pa) (local.get $bp) (local.get $cp) (local.get $ldc)
                 (local.get $add) (i32.shr_u (local.get $ir) (i32.const 2)))))
+            (if (i32.and (i32.eq (local.get $nv) (local.get $nr)) (i32.eq (i32.sub (local.get $mc) (local.get $ir)) (i32.const 2))) (then
+              (local.set $ap (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (local.get $ae))))
+              (local.set $cr (i32.add (local.get $cp) (i32.mul (local.get $ir) (local.get $ldc))))
+              (if (local.get $f64)
+                (then (call $d_kern2 (local.get $kc) (local.get $ap) (local.get $bp) (local.get $cr) (local.get $ldc) (local.get $add)))
+                (else (call $s_kern2 (local.get $kc) (local.get $ap) (local.get $bp) (local.get $cr) (local.get $ldc) (local.get $add))))
+              (local.set $ir (local.get $mc))))
             (block $edone (loop $eloop
               (br_if $edone (i32.ge_u (local.get $ir) (local.get $mc)))
               (call $kern (local.get $f64) (local.get $kc) (i32.add (local.get $pa) (i32.mul (i32.mul (local.get $ir) (local.get $kc)) (local.get $ae)))
