@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gradcheck, grad, tensor, Tensor } from '../src/index.ts';
+import { getGemmBackend, gradcheck, grad, setGemmBackend, tensor, Tensor } from '../src/index.ts';
 import type { GradcheckOptions } from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 import { broadcastShapes, broadcastTarget, oneAxis, plainIn, reduction, shapeArb } from './support/arbitraries.ts';
@@ -430,6 +430,34 @@ describe('linear', () => {
       const plain = ops.add(ops.matmul(x, w, { transposeB: true }), b);
       expect(fused.shape).toEqual([2, 3, 4]);
       expect(Array.from(fused.data)).toEqual(Array.from(plain.data));
+    }
+  });
+
+  it('its first-order pullback gives the gradients of the recorded pullback to the last bit (0–2 leading axes, with and without bias, both backends)', () => {
+    const values = (n: number, phase: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(3 * i + phase));
+    const grads = (shape: number[], withBias: boolean, dtype: 'float32' | 'float64', createGraph: boolean): number[][] => {
+      const x = tensor(values(shape.reduce((a, b) => a * b, 1), 0), { shape, dtype, requiresGrad: true });
+      const w = tensor(values(6 * 5, 1), { shape: [6, 5], dtype, requiresGrad: true });
+      const b = withBias ? tensor(values(6, 2), { dtype, requiresGrad: true }) : null;
+      const y = ops.linear(x, w, b);
+      // A seed that is not all ones, so every row and column weighs differently.
+      ops.sum(ops.mul(y, tensor(values(y.size, 3), { shape: y.shape, dtype }))).backward(undefined, { createGraph });
+      return [x, w, ...(b ? [b] : [])].map((t) => Array.from(t.grad!.data));
+    };
+    const previous = getGemmBackend();
+    for (const backend of ['wasm', 'js'] as const) {
+      setGemmBackend(backend);
+      try {
+        for (const shape of [[5], [7, 5], [2, 3, 5], [9, 5]]) {
+          for (const withBias of [true, false]) {
+            for (const dtype of ['float32', 'float64'] as const) {
+              expect(grads(shape, withBias, dtype, false)).toEqual(grads(shape, withBias, dtype, true));
+            }
+          }
+        }
+      } finally {
+        setGemmBackend(previous);
+      }
     }
   });
 });

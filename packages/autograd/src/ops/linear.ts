@@ -1,7 +1,7 @@
 import { DTypeError, ShapeError, ValueError, describeValue, formatShape } from '../errors.ts';
 import { gemm } from '../gemm.ts';
 import { sizeOf } from '../shape.ts';
-import { record } from '../tape.ts';
+import { isGradEnabled, record } from '../tape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
 import { matmul } from './matmul.ts';
 import { sum } from './reduce.ts';
@@ -41,9 +41,41 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   // Y = X Wᵀ + b  =>  dX = dY W, dW = dYᵀ X, db = Σ_rows dY   (X, dY read as [rows, ·] matrices)
   return record('linear', inputs, out, (dy: Tensor, needs) => {
+    if (!isGradEnabled()) return firstOrder(dy, x, weight, bias !== null, rows, needs);
     const dyRows = reshape(dy, [rows, outF]);
     const dx = needs[0] ? matmul(dy, weight) : null;
     const dw = needs[1] ? matmul(dyRows, reshape(x, [rows, inF]), { transposeA: true }) : null;
     return bias === null ? [dx, dw] : [dx, dw, needs[2] ? sum(dyRows, 0) : null];
   });
+}
+
+/**
+ * linear's pullback in a first-order pass (nothing recorded): the same gemm calls and the same
+ * row-by-row bias sum as the recorded pullback, so the same bits, without the reshapes, checks
+ * and shape bookkeeping of matmul and sum that a small batch pays for on every step.
+ */
+function firstOrder(dy: Tensor, x: Tensor, weight: Tensor, hasBias: boolean, rows: number, needs: readonly boolean[]): (Tensor | null)[] {
+  const [outF, inF] = weight.shape as [number, number];
+  const dtype = x.dtype;
+  const g = dy.data;
+  let dx: Tensor | null = null;
+  if (needs[0]) {
+    const d = arrayFor(dtype, rows * inF);
+    gemm(g, 0, weight.data, 0, d, 0, rows, outF, inF, false, false);
+    dx = new Tensor(d, x.shape, dtype);
+  }
+  let dw: Tensor | null = null;
+  if (needs[1]) {
+    const d = arrayFor(dtype, outF * inF);
+    gemm(g, 0, x.data, 0, d, 0, outF, rows, inF, true, false);
+    dw = new Tensor(d, weight.shape, dtype);
+  }
+  if (!hasBias) return [dx, dw];
+  let db: Tensor | null = null;
+  if (needs[2]) {
+    const d = arrayFor(dtype, outF);
+    for (let r = 0, k = 0; r < rows; r++) for (let j = 0; j < outF; j++, k++) d[j] = d[j]! + g[k]!;
+    db = new Tensor(d, [outF], dtype);
+  }
+  return [dx, dw, db];
 }
