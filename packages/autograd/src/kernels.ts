@@ -148,18 +148,26 @@ export function sigmoidValue(z: number): number {
 }
 
 /**
- * dy σ'(x) in one loop, for a first-order backward pass (no graph to record): σ'(x) =
- * e^{−|x|} / (1 + e^{−|x|})², as `sigmoidDerivative` computes it. `dy` has the shape of `x`.
+ * σ'(z) = σ(z) σ(−z) = e^{−|z|} / (1 + e^{−|z|})²: one exponential, no overflow for any z, and
+ * none of the cancellation of σ(1 − σ) for large z.
+ */
+export function sigmoidDerivativeValue(z: number): number {
+  const e = Math.exp(-Math.abs(z));
+  const d = 1 + e;
+  return e / (d * d);
+}
+
+/**
+ * dy σ'(x) in one loop, for a first-order backward pass (no graph to record): the bits of
+ * mul(dy, sigmoidDerivative(x)), σ' rounded to the dtype before the product as that array holds
+ * it, without the intermediate tensor. `dy` has the shape of `x`.
  */
 export function sigmoidBackward(dy: Tensor, x: Tensor): Tensor {
   const g = dy.data;
   const src = x.data;
   const out = arrayFor(x.dtype, src.length);
-  for (let i = 0; i < src.length; i++) {
-    const e = Math.exp(-Math.abs(src[i]!));
-    const d = 1 + e;
-    out[i] = (g[i]! * e) / (d * d);
-  }
+  if (x.dtype === 'float32') for (let i = 0; i < src.length; i++) out[i] = g[i]! * Math.fround(sigmoidDerivativeValue(src[i]!));
+  else for (let i = 0; i < src.length; i++) out[i] = g[i]! * sigmoidDerivativeValue(src[i]!);
   return new Tensor(out, x.shape, x.dtype);
 }
 

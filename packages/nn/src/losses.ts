@@ -85,10 +85,7 @@ function checkProbabilities(fn: string, p: Tensor): void {
  * then C = (1/m) Σ_x C_x ('mean', default) or Σ_x C_x ('sum') over the m examples.
  */
 export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
-  const fn = 'quadraticCost';
-  const [p, t] = checkPair(fn, a, y);
-  checkRank(fn, 'prediction', p);
-  const reduction = reductionOf(fn, options);
+  const [p, t, reduction] = quadraticArgs(a, y, options);
   // One recorded op, as PyTorch's mse_loss: the cost of a small batch is a handful of numbers,
   // and five ops (sub, square, sum, scale, mean) each way cost more than the arithmetic.
   let examples = 1;
@@ -104,10 +101,18 @@ export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tens
   const cost = tensor(0.5 * total * scale, { dtype: p.dtype });
   // C = s Σ ½(a − y)²  =>  da = s dC (a − y), dy = −da   (with engine ops, so second
   // derivatives are exact too)
-  return record(fn, [p, t], cost, (dc: Tensor, needs) => {
+  return record('quadraticCost', [p, t], cost, (dc: Tensor, needs) => {
     const da = mul(sub(p, t), mul(dc, scale));
     return [needs[0] ? da : null, needs[1] ? neg(da) : null];
   }, { reduction });
+}
+
+/** quadraticCost's arguments, checked (both forms report as quadraticCost). */
+function quadraticArgs(a: Tensor, y: Tensor, options: LossOptions | undefined): [Tensor, Tensor, Reduction] {
+  const fn = 'quadraticCost';
+  const [p, t] = checkPair(fn, a, y);
+  checkRank(fn, 'prediction', p);
+  return [p, t, reductionOf(fn, options)];
 }
 
 /**
@@ -115,10 +120,7 @@ export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tens
  * value up to rounding: for traces that name the residual a − y. Slower: for explaining, not training.
  */
 export function quadraticCostSteps(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
-  const fn = 'quadraticCost';
-  const [p, t] = checkPair(fn, a, y);
-  checkRank(fn, 'prediction', p);
-  const reduction = reductionOf(fn, options);
+  const [p, t, reduction] = quadraticArgs(a, y, options);
   const perExample = mul(sum(square(sub(p, t)), -1), 0.5);
   return reduce(perExample, reduction);
 }

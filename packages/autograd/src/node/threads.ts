@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ValueError } from '../errors.ts';
-import { setGemmPool, sharedGemm } from '../wasm/gemm-wasm.ts';
+import { BANDS_PER_THREAD, setGemmPool, sharedGemm } from '../wasm/gemm-wasm.ts';
 import type { GemmPool } from '../wasm/gemm-wasm.ts';
 
 // The job, in a SharedArrayBuffer: [next task, task count, finished tasks, failed, f64, scratch,
@@ -21,8 +21,6 @@ const SCRATCH_BYTES = 6;
 const TASKS = 7;
 const NARGS = 15;
 const WORK_ARG = 11;
-/** wasmGemm hands out at most this many bands per thread. */
-const TASKS_PER_THREAD = 4;
 /** NEXT between jobs: any claim comes back past any task count. */
 const CLOSED = 1 << 30;
 // Per worker, in a SharedArrayBuffer of its own: [request, thread index, started].
@@ -105,7 +103,7 @@ export function useThreads(n: number = availableParallelism()): number {
 function start(n: number): typeof started {
   const gemm = sharedGemm();
   if (gemm === null) return null;
-  const job = new Int32Array(new SharedArrayBuffer((TASKS + TASKS_PER_THREAD * n * NARGS) * 4));
+  const job = new Int32Array(new SharedArrayBuffer((TASKS + BANDS_PER_THREAD * n * NARGS) * 4));
   job[NEXT] = CLOSED;
   const controls = Array.from({ length: n - 1 }, (_, w) => {
     const ctl = new Int32Array(new SharedArrayBuffer(3 * 4));

@@ -1,4 +1,4 @@
-import { mapUnary, sigmoidBackward, sigmoidValue } from '../kernels.ts';
+import { mapUnary, sigmoidBackward, sigmoidDerivativeValue, sigmoidValue } from '../kernels.ts';
 import { isGradEnabled, record } from '../tape.ts';
 import type { Tensor } from '../tensor.ts';
 import { div, mul, neg } from './arith.ts';
@@ -36,7 +36,7 @@ export function abs(x: Tensor): Tensor {
 export function sigmoid(x: Tensor): Tensor {
   const out = mapUnary(x, sigmoidValue, 'sigmoid');
   // y = σ(x)  =>  dx = dy σ'(x), with σ' computed by sigmoidDerivative (accurate for large |x|);
-  // a first-order pass (nothing recorded) takes the one-loop kernel for the same numbers
+  // a first-order pass (nothing recorded) takes the one-loop kernel for the same bits
   return record('sigmoid', [x], out, (dy: Tensor) => [isGradEnabled() ? mul(dy, sigmoidDerivative(x)) : sigmoidBackward(dy, x)]);
 }
 
@@ -45,12 +45,7 @@ export function sigmoid(x: Tensor): Tensor {
  * catastrophically for large x (seed 004 makes the same point): 1 − σ(40) is 0 in float64.
  */
 export function sigmoidDerivative(x: Tensor): Tensor {
-  // σ(z) σ(−z) = e^{−|z|} / (1 + e^{−|z|})²: one exponential, and no overflow for any z.
-  const out = mapUnary(x, (z) => {
-    const e = Math.exp(-Math.abs(z));
-    const d = 1 + e;
-    return e / (d * d);
-  });
+  const out = mapUnary(x, sigmoidDerivativeValue);
   // y = σ'(x)  =>  dx = dy σ''(x) = dy σ'(x) (σ(−x) − σ(x)) = −dy y tanh(x/2)
   return record('sigmoidDerivative', [x], out, (dy: Tensor) => [neg(mul(mul(dy, out), tanh(mul(x, 0.5))))]);
 }

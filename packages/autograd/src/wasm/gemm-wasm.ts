@@ -86,6 +86,11 @@ let status: 'untried' | 'compiling' | 'ready' | 'unavailable' = 'untried';
 export const PARALLEL_MIN = 1 << 22;
 /** The narrowest band of C (columns or rows) handed to one thread: its packing is repeated. */
 const BAND = 64;
+/**
+ * At most this many bands per thread, so that a thread slowed down takes fewer (a pool's job
+ * buffer is sized for it).
+ */
+export const BANDS_PER_THREAD = 4;
 
 /** Splits large products (PARALLEL_MIN) between this thread and `workers`; null: one thread. */
 export function setGemmPool(workers: GemmPool | null): void {
@@ -152,10 +157,10 @@ function sharedMemory(api: WasmApi): WasmMemory | null {
 }
 const INITIAL_PAGES = 512; // 32 MB
 
-function instantiate(api: WasmApi, plain: object, shared: object | null): void {
-  const memory = shared === null ? null : sharedMemory(api);
-  sharedModule = memory !== null ? shared : null;
-  wasm = withViews(memory !== null ? instantiateGemm(api, shared!, memory) : instantiateGemm(api, plain, new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES })));
+/** The kernels over a shared memory (with the module built for one), else over a plain one. */
+function instantiate(api: WasmApi, plain: object, shared: { module: object; memory: WasmMemory } | null): void {
+  sharedModule = shared?.module ?? null;
+  wasm = withViews(shared !== null ? instantiateGemm(api, shared.module, shared.memory) : instantiateGemm(api, plain, new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES })));
   status = 'ready';
 }
 
@@ -164,7 +169,6 @@ function load(): Wasm | null {
   if (status !== 'untried') return wasm;
   const api = wasmApi();
   const bytes = decodeBase64(GEMM_WASM);
-  const sharedBytes = decodeBase64(GEMM_WASM_SHARED);
   try {
     // validate is false where SIMD is missing (old browsers, Node < 16.4).
     if (api === undefined || !api.validate(bytes)) throw new Error('no WebAssembly SIMD');
@@ -173,7 +177,8 @@ function load(): Wasm | null {
     return null;
   }
   try {
-    instantiate(api, new api.Module(bytes), sharedMemory(api) === null ? null : new api.Module(sharedBytes));
+    const memory = sharedMemory(api);
+    instantiate(api, new api.Module(bytes), memory === null ? null : { module: new api.Module(decodeBase64(GEMM_WASM_SHARED)), memory });
   } catch {
     // A browser main thread may refuse to compile synchronously: compile in the background and
     // switch over when ready (with the plain module: one compile is enough there).
@@ -243,9 +248,9 @@ export function wasmGemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C
   // the same KC slices of k, so every element is the same sum in the same order as on one thread.
   const byColumns = n >= m || n >= BAND * parts;
   const along = byColumns ? n : m;
-  // Up to 4 bands per thread, so that a thread slowed down takes fewer, and a multiple of the
-  // thread count (3 bands on 2 threads left one thread idle for a third of the product).
-  const most = Math.min(4 * parts, Math.floor(along / BAND));
+  // Up to BANDS_PER_THREAD bands per thread, and a multiple of the thread count (3 bands on 2
+  // threads left one thread idle for a third of the product).
+  const most = Math.min(BANDS_PER_THREAD * parts, Math.floor(along / BAND));
   const bands = workers !== null && most >= parts ? most - (most % parts) : 1;
   if (bands === 1) {
     kernel(m, n, k, aAt, lda, +ta, bAt, ldb, +tb, cAt, n, 0, kc, mc, nc);
