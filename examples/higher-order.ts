@@ -17,7 +17,7 @@ console.log('H·[1, 0] by hvp      :', hvp(rosenbrock, [p], [tensor([1, 0])])[0]
 // Newton: p ← p − H⁻¹ ∇f, solving the 2×2 system by hand.
 for (let step = 1; step <= 8; step++) {
   const g = grad(rosenbrock)(p).toArray() as number[];
-  const [[a, b], [c, d]] = hessian(rosenbrock)(p).toArray() as number[][];
+  const [[a, b], [c, d]] = hessian(rosenbrock)(p).toArray() as [[number, number], [number, number]];
   const det = a! * d! - b! * c!;
   const dx = (d! * g[0]! - b! * g[1]!) / det;
   const dy = (-c! * g[0]! + a! * g[1]!) / det;

@@ -268,8 +268,8 @@ function firstOrderPass(root: Scalar, retain: boolean): boolean {
     const partials = z._rule!.partials;
     const x = inputs[0] as Scalar;
     const y = (inputs.length > 1 ? inputs[1] : x) as Scalar;
-    if (x.requiresGrad) cotangents[x._index] += dz * partials[0]!(x.data, y.data, z.data);
-    if (inputs.length > 1 && y.requiresGrad) cotangents[y._index] += dz * partials[1]!(x.data, y.data, z.data);
+    if (x.requiresGrad) cotangents[x._index]! += dz * partials[0]!(x.data, y.data, z.data);
+    if (inputs.length > 1 && y.requiresGrad) cotangents[y._index]! += dz * partials[1]!(x.data, y.data, z.data);
   }
   for (let k = 0; k < n; k++) {
     const node = order[k] as Scalar;

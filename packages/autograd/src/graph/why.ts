@@ -105,7 +105,7 @@ export function whyNoGrad(param: Node, output: Node): NoGradExplanation {
     return { reason: 'not-on-path', structural: true, message: `${name} is not on any path to ${label(output)}: the output was not computed from it` };
   }
   if (freed) return cannotTell(freed);
-  const [cot] = runBackward({ fn, roots: [output], seeds: [undefined as unknown as Node], wrt: [param], accumulate: false, retainGraph: true });
+  const cot = runBackward({ fn, roots: [output], seeds: [undefined as unknown as Node], wrt: [param], accumulate: false, retainGraph: true })[0] ?? null;
   if (cot === null) {
     return { reason: 'not-on-path', structural: true, message: `${name} is on the output's graph but no recorded path to it carries a cotangent` };
   }
