@@ -52,4 +52,4 @@ export async function groupSamples<T>(workload: 'W1' | 'W2' | 'W3' | 'W4', group
 /** How the groups were split, for the notes of W1–W4. */
 export const PROCESS_NOTE =
   'Three processes, one after another: Pullback and the closed form in float32 (this process), tfjs-wasm and tfjs-cpu (a child), and the float64 peers (a child). ' +
-  'Running both dtypes through the engine\'s kernels in one process makes V8\'s typed-array accesses polymorphic (float32 loses about a third); and tfjs-wasm grows its WebAssembly memory, whose first detached ArrayBuffer makes every later typed-array access in the process check for detachment (a plain Float32Array loop ran 1.9× slower), which a program without tfjs does not pay.';
+  "Running both dtypes through the engine's kernels in one process makes V8's typed-array accesses polymorphic (float32 loses about a third); and tfjs-wasm grows its WebAssembly memory, whose first detached ArrayBuffer makes every later typed-array access in the process check for detachment (a plain Float32Array loop ran 1.9× slower), which a program without tfjs does not pay.";

@@ -79,13 +79,16 @@ export class ClosedFormMLP {
     const L = this.sizes.length - 1;
     let input = this.x;
     for (let l = 0; l < L; l++) {
-      const nIn = this.sizes[l]!, nOut = this.sizes[l + 1]!;
-      const z = this.z[l]!, a = this.a[l]!, b = this.biases[l]!;
+      const nIn = this.sizes[l]!,
+        nOut = this.sizes[l + 1]!;
+      const z = this.z[l]!,
+        a = this.a[l]!,
+        b = this.biases[l]!;
       gemm(input, 0, this.weights[l]!, 0, z, 0, m, nIn, nOut, false, true);
       for (let i = 0; i < m; i++) for (let j = 0; j < nOut; j++) z[i * nOut + j] = z[i * nOut + j]! + b[j]!;
       const last = l === L - 1;
       if (last && this.head === 'softmax-ce') softmaxRows(z, a, m, nOut);
-      else if (!last && this.hidden === 'relu') for (let i = 0; i < m * nOut; i++) a[i] = z[i]! > 0 ? z[i]! : 0;
+      else if (!last && this.hidden === 'relu') for (let i = 0; i < m * nOut; i++) a[i] = Math.max(z[i]! , 0);
       else for (let i = 0; i < m * nOut; i++) a[i] = sigmoid(z[i]!);
       input = a;
     }
@@ -96,7 +99,8 @@ export class ClosedFormMLP {
   backward(labels: TypedArray, order: ArrayLike<number>, start: number, m: number): void {
     const L = this.sizes.length - 1;
     const classes = this.sizes[L]!;
-    const out = this.a[L - 1]!, dL = this.delta[L - 1]!;
+    const out = this.a[L - 1]!,
+      dL = this.delta[L - 1]!;
     // BP1, with C = (1/m) Σ_x C_x.
     for (let i = 0; i < m; i++) {
       const label = labels[order[start + i]!]!;
@@ -107,7 +111,8 @@ export class ClosedFormMLP {
       }
     }
     for (let l = L - 1; l >= 0; l--) {
-      const nIn = this.sizes[l]!, nOut = this.sizes[l + 1]!;
+      const nIn = this.sizes[l]!,
+        nOut = this.sizes[l + 1]!;
       const delta = this.delta[l]!;
       const prev = l === 0 ? this.x : this.a[l - 1]!;
       // BP4: dW = δᵀ a^{l−1}   ([nOut × m] · [m × nIn])
@@ -118,7 +123,9 @@ export class ClosedFormMLP {
       for (let i = 0; i < m; i++) for (let j = 0; j < nOut; j++) db[j] = db[j]! + delta[i * nOut + j]!;
       if (l === 0) break;
       // BP2: δ^{l−1} = (δ W) ⊙ f'(z^{l−1})
-      const below = this.delta[l - 1]!, zb = this.z[l - 1]!, ab = this.a[l - 1]!;
+      const below = this.delta[l - 1]!,
+        zb = this.z[l - 1]!,
+        ab = this.a[l - 1]!;
       gemm(delta, 0, this.weights[l]!, 0, below, 0, m, nOut, nIn, false, false);
       if (this.hidden === 'relu') for (let i = 0; i < m * nIn; i++) below[i] = zb[i]! > 0 ? below[i]! : 0;
       else for (let i = 0; i < m * nIn; i++) below[i] = below[i]! * ab[i]! * (1 - ab[i]!);

@@ -16,9 +16,14 @@ type Case = { m: number; k: number; n: number; ta: boolean; tb: boolean; label: 
 const square = [128, 256, 512, 1024].map((s) => ({ m: s, k: s, n: s, ta: false, tb: false, label: `square ${s}` }));
 const shape = (m: number, k: number, n: number, t: 'NN' | 'NT' | 'TN'): Case => ({ m, k, n, ta: t === 'TN', tb: t === 'NT', label: `(${m},${k},${n}) ${t}` });
 const skinny: Case[] = [
-  shape(10, 784, 30, 'NT'), shape(30, 10, 784, 'TN'), shape(10, 30, 10, 'NN'),
-  shape(128, 784, 512, 'NT'), shape(512, 128, 784, 'TN'),
-  shape(128, 512, 512, 'NN'), shape(128, 512, 512, 'NT'), shape(512, 128, 512, 'TN'),
+  shape(10, 784, 30, 'NT'),
+  shape(30, 10, 784, 'TN'),
+  shape(10, 30, 10, 'NN'),
+  shape(128, 784, 512, 'NT'),
+  shape(512, 128, 784, 'TN'),
+  shape(128, 512, 512, 'NN'),
+  shape(128, 512, 512, 'NT'),
+  shape(512, 128, 512, 'TN'),
 ];
 const small: Case[] = [2, 4, 6, 8, 12, 16, 24, 32].flatMap((s) => [shape(s, s, s, 'NN'), shape(s, 4 * s, s, 'NT'), shape(4 * s, s, 4, 'TN')]);
 

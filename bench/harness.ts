@@ -74,7 +74,11 @@ export interface Peer<T = number> {
  * Run every peer `repeats` times, round-robin, after every setup; returns the samples by peer
  * name. Peers that are too slow for the full number of repeats give their own `repeatsFor`.
  */
-export async function roundRobin<T>(peers: readonly Peer<T>[], repeats: number, repeatsFor: (name: string) => number = () => repeats): Promise<Map<string, T[]>> {
+export async function roundRobin<T>(
+  peers: readonly Peer<T>[],
+  repeats: number,
+  repeatsFor: (name: string) => number = () => repeats,
+): Promise<Map<string, T[]>> {
   const out = new Map<string, T[]>();
   for (const p of peers) {
     await p.setup?.();

@@ -42,7 +42,8 @@ export async function runMemory(options: WorkloadOptions): Promise<Section> {
     log(`memory: ${dtype}, ${steps} steps in a child process`);
     const r = await soak(dtype, steps, heapEvery);
     const slope = heapSlope(r.heap);
-    const first = r.heap[1] ?? r.heap[0]!, last = r.heap[r.heap.length - 1]!;
+    const first = r.heap[1] ?? r.heap[0]!,
+      last = r.heap[r.heap.length - 1]!;
     const mb = (x: number) => `${fmt(x / MB)} MB`;
     rows.push({
       peer: 'Pullback W1: peak RSS (sampled)',
@@ -71,8 +72,16 @@ export async function runMemory(options: WorkloadOptions): Promise<Section> {
         'soak time': `${fmt(r.seconds)} s`,
       },
     });
-    targets.push({ text: `Memory: W1 peak RSS ≤ dataset + 150 MB (${dtype})`, measured: `${mb(r.rssPeakSampled)} vs ${mb(r.datasetBytes + HEADROOM)}`, met: r.rssPeakSampled <= r.datasetBytes + HEADROOM });
-    targets.push({ text: `Memory: heap flat over ${steps.toLocaleString('en-US')} steps (${dtype})`, measured: `${fmt(slope)} MB / 1,000 steps`, met: Math.abs(slope) < FLAT_SLOPE });
+    targets.push({
+      text: `Memory: W1 peak RSS ≤ dataset + 150 MB (${dtype})`,
+      measured: `${mb(r.rssPeakSampled)} vs ${mb(r.datasetBytes + HEADROOM)}`,
+      met: r.rssPeakSampled <= r.datasetBytes + HEADROOM,
+    });
+    targets.push({
+      text: `Memory: heap flat over ${steps.toLocaleString('en-US')} steps (${dtype})`,
+      measured: `${fmt(slope)} MB / 1,000 steps`,
+      met: Math.abs(slope) < FLAT_SLOPE,
+    });
   }
   return { id: 'Memory', title: 'W1 memory: peak RSS and a heap soak', notes, rows, ratios: [], targets };
 }

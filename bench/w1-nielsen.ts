@@ -35,9 +35,7 @@ interface Plan {
 }
 
 export function plan(short: boolean): Plan {
-  return short
-    ? { train: 200, test: 200, repeats: 3, cpuSteps: 10, cpuRepeats: 3 }
-    : { train: 50_000, test: 10_000, repeats: 3, cpuSteps: 500, cpuRepeats: 3 };
+  return short ? { train: 200, test: 200, repeats: 3, cpuSteps: 10, cpuRepeats: 3 } : { train: 50_000, test: 10_000, repeats: 3, cpuSteps: 500, cpuRepeats: 3 };
 }
 
 /** The batches of one epoch, as index lists (built before timing, shared by every peer). */
@@ -68,7 +66,11 @@ export function pullbackPeer(dtype: DType, p: Plan, batches: number[][]): Peer<E
   const params = model.parameters();
   const initial = params.map((t) => t.data.slice());
   const optimizer = new SGD(params, { lr: LR });
-  const testX = gather(data.test.images, Array.from({ length: p.test }, (_, i) => i), 0);
+  const testX = gather(
+    data.test.images,
+    Array.from({ length: p.test }, (_, i) => i),
+    0,
+  );
   const step = (idx: number[]): void => {
     const x = gather(data.train.images, idx, 0);
     const y = oneHot(gather(data.train.labels, idx, 0), 10, dtype);
@@ -98,7 +100,8 @@ export function closedFormPeer(dtype: DType, p: Plan, batches: number[][]): Peer
   const { weights, biases } = initialParameters(dtype);
   const net = new ClosedFormMLP(SIZES, 'sigmoid', 'sigmoid-quadratic', dtype);
   const order = Int32Array.from(batches.flat());
-  const images = data.train.images.data, labels = data.train.labels.data;
+  const images = data.train.images.data,
+    labels = data.train.labels.data;
   /** SGD steps on the epoch's first `count` batches. */
   const train = (count: number): void => {
     for (let s = 0, b = 0; b < count; s += batches[b]!.length, b++) net.trainStep(images, labels, order, s, batches[b]!.length, LR);
@@ -130,10 +133,14 @@ function tfjsPeer(backend: TfBackend, p: Plan, batches: number[][]): Peer<Epoch>
       const i = tf.tensor1d(idx, 'int32');
       const x = tf.gather(s.x, i) as tf.Tensor2D;
       const y = tf.gather(s.y, i);
-      s.optimizer.minimize(() => {
-        const a = tfForward(s.layers, x, tf.sigmoid, tf.sigmoid);
-        return tf.mean(tf.mul(0.5, tf.sum(tf.square(tf.sub(a, y)), -1))) as tf.Scalar;
-      }, false, tfVariables(s.layers));
+      s.optimizer.minimize(
+        () => {
+          const a = tfForward(s.layers, x, tf.sigmoid, tf.sigmoid);
+          return tf.mean(tf.mul(0.5, tf.sum(tf.square(tf.sub(a, y)), -1))) as tf.Scalar;
+        },
+        false,
+        tfVariables(s.layers),
+      );
     });
   };
   return {
@@ -187,7 +194,9 @@ export async function w1Samples(group: PeerGroup, short: boolean): Promise<[stri
   const batches = epochBatches(p.train);
   const peers: Peer<Epoch>[] =
     group === 'tfjs' ? [tfjsPeer('wasm', p, batches), tfjsPeer('cpu', p, batches)] : [pullbackPeer(group, p, batches), closedFormPeer(group, p, batches)];
-  log(`W1 ${group}: ${peers.map((x) => x.name).join(', ')} × ${p.repeats} epochs of ${p.train} images${group === 'tfjs' ? ` (tfjs-cpu: ${Math.min(p.cpuSteps, batches.length)} of ${batches.length} steps × ${p.cpuRepeats})` : ''}`);
+  log(
+    `W1 ${group}: ${peers.map((x) => x.name).join(', ')} × ${p.repeats} epochs of ${p.train} images${group === 'tfjs' ? ` (tfjs-cpu: ${Math.min(p.cpuSteps, batches.length)} of ${batches.length} steps × ${p.cpuRepeats})` : ''}`,
+  );
   return [...(await roundRobin(peers, p.repeats, (name) => (name === 'tfjs-cpu' ? p.cpuRepeats : p.repeats)))];
 }
 
@@ -206,7 +215,9 @@ export async function runW1(options: WorkloadOptions): Promise<Section> {
     const runs = results.get(name)!;
     const accs = runs.map((r) => r.accuracy);
     const partial = name === 'tfjs-cpu' && cpuSteps < steps;
-    const accText = partial ? `${pct(accs[0]!)} after ${cpuSteps} steps only` : pct(accs[accs.length - 1]!) + (new Set(accs).size > 1 ? ` (${pct(Math.min(...accs))}–${pct(Math.max(...accs))})` : '');
+    const accText = partial
+      ? `${pct(accs[0]!)} after ${cpuSteps} steps only`
+      : pct(accs[accs.length - 1]!) + (new Set(accs).size > 1 ? ` (${pct(Math.min(...accs))}–${pct(Math.max(...accs))})` : '');
     return {
       peer: name.replace(/ float(32|64)$/, ''),
       dtype: name.includes('float64') ? 'float64' : 'float32',
@@ -227,13 +238,13 @@ export async function runW1(options: WorkloadOptions): Promise<Section> {
   const wasmCf = ratio(get('tfjs-wasm', 'float32'), get('closed form', 'float32'));
   return {
     id: 'W1',
-    title: "Nielsen 784-30-10 sigmoid, quadratic cost, SGD η=3, batch 10: one epoch",
+    title: 'Nielsen 784-30-10 sigmoid, quadratic cost, SGD η=3, batch 10: one epoch',
     notes: [
       `${p.train.toLocaleString('en-US')} training images (${steps} steps), test accuracy on ${p.test.toLocaleString('en-US')} test images after the epoch (not timed).`,
       'All peers start from the same N(0, 1) weights (Pullback MLP, seed 1) and see the same shuffled order; each repeat restarts from those weights.',
-      'tfjs has no float64: its rows are float32 only. tfjs peers: tf.variable weights in tf.layers.dense\'s layout (kernel [in, out], y = x W + b), optimizer.minimize with tf.train.sgd(3.0), gradients by tfjs\'s own registered gradient functions, batches by tf.gather.',
+      "tfjs has no float64: its rows are float32 only. tfjs peers: tf.variable weights in tf.layers.dense's layout (kernel [in, out], y = x W + b), optimizer.minimize with tf.train.sgd(3.0), gradients by tfjs's own registered gradient functions, batches by tf.gather.",
       `tfjs-wasm: ${tfjsWasmDetails}. tfjs-cpu is too slow for whole epochs in the time budget: it trains ${cpuSteps} of the ${steps} steps per repeat and its time is scaled to the epoch (×${fmt(steps / cpuSteps)}); its accuracy is after those steps only.`,
-      'closed form = bench/closed-form.ts: BP1–BP4 by hand on preallocated typed arrays, calling the engine\'s gemm; no tape.',
+      "closed form = bench/closed-form.ts: BP1–BP4 by hand on preallocated typed arrays, calling the engine's gemm; no tape.",
       `Repeats: ${p.repeats} (tfjs-cpu ${p.cpuRepeats}), round-robin across the peers of a process, after a warm-up. ${PROCESS_NOTE}`,
     ],
     rows,

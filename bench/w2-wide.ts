@@ -1,6 +1,4 @@
-// W2: training throughput of the wide network (784-512-512-10 ReLU, softmax cross-entropy, SGD,
-// batch 128) on real MNIST batches, in samples per second.
-import type { DType } from '@pullback/autograd';
+
 import { useThreads } from '@pullback/autograd/node';
 import { PROCESS_NOTE, groupSamples } from './child.ts';
 import type { PeerGroup } from './child.ts';
@@ -17,7 +15,11 @@ function plan(short: boolean): { steps: number; repeats: number } {
 export async function w2Samples(group: PeerGroup, short: boolean): Promise<[string, number[]][]> {
   const { steps, repeats } = plan(short);
   const contenders: WideContender[] =
-    group === 'tfjs' ? [await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)] : group === 'float32' ? [pullbackWide('float32', steps), closedFormWide('float32')] : [pullbackWide('float64', steps)];
+    group === 'tfjs'
+      ? [await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)]
+      : group === 'float32'
+        ? [pullbackWide('float32', steps), closedFormWide('float32')]
+        : [pullbackWide('float64', steps)];
   log(`W2 ${group}: ${contenders.map((c) => c.name).join(', ')} × ${repeats} runs of ${steps} steps of ${WIDE_BATCH}`);
   const peer = (c: WideContender, threads = 1): Peer => ({
     name: threads > 1 ? `${c.name}, ${threads} threads` : c.name,
@@ -69,7 +71,7 @@ export async function runW2(options: WorkloadOptions): Promise<Section> {
     notes: [
       `Each run: ${steps} training steps (forward, loss, backward, SGD update) on the first ${steps} consecutive batches of ${WIDE_BATCH} MNIST training images (real data, float32 unless stated); samples/s = ${steps * WIDE_BATCH} / seconds.`,
       `${repeats} runs per peer, round-robin within a process, after one warm-up step; every run restarts from the same He-normal weights (Pullback MLP, seed 2). ${PROCESS_NOTE}`,
-      'tfjs peers: tf.losses.softmaxCrossEntropy on the logits, optimizer.minimize with tf.train.sgd; closed form: BP1–BP4 on the engine\'s gemm (bench/closed-form.ts).',
+      "tfjs peers: tf.losses.softmaxCrossEntropy on the logits, optimizer.minimize with tf.train.sgd; closed form: BP1–BP4 on the engine's gemm (bench/closed-form.ts).",
       'Pullback runs on one thread (like tfjs-wasm, XNNPACK on 1 thread) and again with useThreads(2) (@pullback/autograd/node), where products of 2²² or more multiply-adds use the second core.',
     ],
     rows,

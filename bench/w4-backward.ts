@@ -72,8 +72,8 @@ export async function runW4(options: WorkloadOptions): Promise<Section> {
     title: 'Backward cost: time(forward + backward) ÷ time(forward) on W2',
     notes: [
       `W2's network, batch ${WIDE_BATCH}, float32. Each run times ${steps} forward passes then ${steps} forward + backward passes on the same batches; ${repeats} runs per peer, round-robin within a process, after a warm-up. Pullback and the closed form run in this process, the tfjs peers in a child (see W1).`,
-      'Forward includes the loss and, for Pullback, recording the tape; forward + backward stops before the optimizer update. The closed form has no tape: its ratio is what the engine\'s matmul kernels alone give.',
-      'tfjs-wasm: the forward products x W take XNNPACK\'s fast path, but the gradients of a product are products with a transposed operand (dX = dY Wᵀ, dW = Xᵀ dY), which its BatchMatMul kernel computes on a slow generic path (~1 GFLOP/s here, against ~25 untransposed); hence its large ratio.',
+      "Forward includes the loss and, for Pullback, recording the tape; forward + backward stops before the optimizer update. The closed form has no tape: its ratio is what the engine's matmul kernels alone give.",
+      "tfjs-wasm: the forward products x W take XNNPACK's fast path, but the gradients of a product are products with a transposed operand (dX = dY Wᵀ, dW = Xᵀ dY), which its BatchMatMul kernel computes on a slow generic path (~1 GFLOP/s here, against ~25 untransposed); hence its large ratio.",
     ],
     rows,
     ratios,

@@ -78,7 +78,8 @@ export function closedFormWide(dtype: DType): WideContender {
   const { weights, biases } = initial(dtype);
   const net = new ClosedFormMLP(WIDE_SIZES, 'relu', 'softmax-ce', dtype);
   const order = Int32Array.from({ length: data.train.labels.size }, (_, i) => i);
-  const images = data.train.images.data, labels = data.train.labels.data;
+  const images = data.train.images.data,
+    labels = data.train.labels.data;
   return {
     name: `closed form ${dtype}`,
     dtype,
@@ -104,11 +105,17 @@ export async function tfjsWide(backend: TfBackend, batches: number): Promise<Wid
   const layers: TfLayer[] = tfLayers(weights, biases, WIDE_SIZES);
   const vars = tfVariables(layers);
   const optimizer = tf.train.sgd(LR);
-  const xs = Array.from({ length: batches }, (_, b) => tf.tensor2d(f32(data.train.images).subarray(b * WIDE_BATCH * 784, (b + 1) * WIDE_BATCH * 784), [WIDE_BATCH, 784]));
+  const xs = Array.from({ length: batches }, (_, b) =>
+    tf.tensor2d(f32(data.train.images).subarray(b * WIDE_BATCH * 784, (b + 1) * WIDE_BATCH * 784), [WIDE_BATCH, 784]),
+  );
   const ys = Array.from({ length: batches }, (_, b) =>
     tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(f32(data.train.labels).subarray(b * WIDE_BATCH, (b + 1) * WIDE_BATCH), 'int32'), 10), 'float32')),
   );
-  const loss = (b: number): tf.Scalar => tf.losses.softmaxCrossEntropy(ys[b]!, tfForward(layers, xs[b]!, tf.relu, (z) => z)) as tf.Scalar;
+  const loss = (b: number): tf.Scalar =>
+    tf.losses.softmaxCrossEntropy(
+      ys[b]!,
+      tfForward(layers, xs[b]!, tf.relu, (z) => z),
+    ) as tf.Scalar;
   return {
     name: `tfjs-${backend}`,
     dtype: 'float32',

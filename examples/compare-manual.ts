@@ -13,8 +13,16 @@ const notation = (i >= 0 ? process.argv[i + 1] : 'nielsen') as 'nielsen' | 'ufld
 // A 3-4-2 sigmoid network and a mini-batch of three examples, quadratic cost ½‖a − y‖² averaged.
 const model = new MLP([3, 4, 2], { activation: 'sigmoid', seed: 42 });
 const batch = {
-  x: tensor([[0.2, -0.4, 0.9], [1.1, 0.3, -0.7], [-0.5, 0.8, 0.1]]),
-  y: tensor([[1, 0], [0, 1], [1, 1]]),
+  x: tensor([
+    [0.2, -0.4, 0.9],
+    [1.1, 0.3, -0.7],
+    [-0.5, 0.8, 0.1],
+  ]),
+  y: tensor([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]),
 };
 
 console.log('== autodiff vs the closed-form BP1–BP4, layer by layer ==');

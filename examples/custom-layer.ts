@@ -30,7 +30,10 @@ class GatedSiLU extends Module {
   }
 }
 
-const x0 = tensor([[-2, -0.5, 0.25], [1.5, 3, -4]]);
+const x0 = tensor([
+  [-2, -0.5, 0.25],
+  [1.5, 3, -4],
+]);
 const first = gradcheck(silu, [x0], { secondOrder: true });
 console.log(`silu: gradcheck to second order ${first.ok ? 'passed' : 'FAILED'} (${first.checks} comparisons)`);
 const wrong = gradcheck(wrongSilu, [x0]);
@@ -39,7 +42,13 @@ console.log(`silu (wrong): gradcheck ${wrong.ok ? 'passed' : 'FAILED'}\n${wrong.
 // The custom layer composes with the built-ins, and trains.
 const rng = new Rng(7);
 const model = new Sequential(new Linear(3, 8, { rng, init: 'glorot' }), new GatedSiLU(8), new Linear(8, 1, { rng, init: 'glorot' }));
-console.log('parameters:', model.namedParameters().map(([name, p]) => `${name} [${p.shape.join(', ')}]`).join(', '));
+console.log(
+  'parameters:',
+  model
+    .namedParameters()
+    .map(([name, p]) => `${name} [${p.shape.join(', ')}]`)
+    .join(', '),
+);
 const xs = tensor(Array.from({ length: 32 }, () => [rng.normal(), rng.normal(), rng.normal()]));
 const ys = tensor(Array.from({ length: 32 }, (_, i) => [Math.sin(xs.data[3 * i]!) + 0.5 * xs.data[3 * i + 1]!]));
 const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });

@@ -21,6 +21,6 @@ for (let step = 1; step <= 8; step++) {
   const det = a! * d! - b! * c!;
   const dx = (d! * g[0]! - b! * g[1]!) / det;
   const dy = (-c! * g[0]! + a! * g[1]!) / det;
-  p = tensor([(p.data[0]! - dx), (p.data[1]! - dy)]);
+  p = tensor([p.data[0]! - dx, p.data[1]! - dy]);
   console.log(`Newton step ${step}: p = (${p.data[0]!.toFixed(6)}, ${p.data[1]!.toFixed(6)}), f = ${rosenbrock(p).item().toExponential(3)}`);
 }

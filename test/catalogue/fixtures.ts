@@ -1,6 +1,6 @@
 // User state for the catalogue's entries: tensors that already hold a gradient, a small model
 // with an optimizer that has taken a step, saved weight files. Every call builds it afresh.
-import { Tensor, square, sum, tensor } from '@pullback/autograd';
+import { type Tensor, square, sum, tensor } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { Adam, MLP, SGD, quadraticCost, saveJson, saveSafetensors } from '@pullback/nn';
 import type { MLPOptions } from '@pullback/nn';
@@ -15,7 +15,11 @@ export function leaf(data: Nested, dtype: DType = 'float64'): Tensor {
 }
 
 /** The [2, 3] leaf most entries start from. */
-export const m23 = (): Tensor => leaf([[1, 2, 3], [4, 5, 6]]);
+export const m23 = (): Tensor =>
+  leaf([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 /** A plain constant tensor. */
 export function constant(data: Nested, dtype: DType = 'float64'): Tensor {
@@ -24,7 +28,10 @@ export function constant(data: Nested, dtype: DType = 'float64'): Tensor {
 
 /** [rows, cols] of deterministic values in (−0.5, 0.5). */
 export function matrix(rows: number, cols: number, dtype: DType = 'float64'): Tensor {
-  return tensor(Array.from({ length: rows * cols }, (_, i) => ((i * 7) % 11) / 11 - 0.5), { shape: [rows, cols], dtype });
+  return tensor(
+    Array.from({ length: rows * cols }, (_, i) => ((i * 7) % 11) / 11 - 0.5),
+    { shape: [rows, cols], dtype },
+  );
 }
 
 export interface Trained {
@@ -43,7 +50,10 @@ export function trained(sizes: number[] = [3, 4, 2], optimizer: 'sgd' | 'adam' =
   const dtype = options.dtype ?? 'float64';
   const opt = optimizer === 'sgd' ? new SGD(model, { lr: 0.1, momentum: 0.9 }) : new Adam(model, { lr: 0.01 });
   const x = matrix(2, sizes[0]!, dtype);
-  const y = tensor(Array.from({ length: 2 * sizes[sizes.length - 1]! }, (_, i) => i % 2), { shape: [2, sizes[sizes.length - 1]!], dtype });
+  const y = tensor(
+    Array.from({ length: 2 * sizes[sizes.length - 1]! }, (_, i) => i % 2),
+    { shape: [2, sizes[sizes.length - 1]!], dtype },
+  );
   quadraticCost(model.call(x), y).backward();
   opt.step();
   model.zeroGrad();

@@ -1,6 +1,6 @@
 // The catalogue's machinery: what an entry is, and how "the user's state is unchanged" is checked.
 // Entries live in the *.entries.ts files beside this one; catalogue.test.ts runs them.
-import { DTypeError, GraphError, PullbackError, Scalar, ShapeError, Tensor, ValueError } from '@pullback/autograd';
+import { DTypeError, GraphError, PullbackError, type Scalar, ShapeError, Tensor, ValueError } from '@pullback/autograd';
 import type { Module, Optimizer } from '@pullback/nn';
 
 /** The error classes an entry may expect: the four public ones (nn throws them too). */

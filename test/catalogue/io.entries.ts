@@ -17,63 +17,104 @@ function editedFile(edit: (header: Record<string, any>, data: Uint8Array) => { h
 export const safetensors = area('safetensors', [
   entry({
     name: 'a file cut inside its header',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: truncated file: the header claims \d+ bytes but only 12 follow the length/,
-    setup: () => { const s = saved(); const bytes = s.bytes.slice(0, 20); return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes }; },
+    setup: () => {
+      const s = saved();
+      const bytes = s.bytes.slice(0, 20);
+      return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'a file cut inside its data',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: truncated file: tensor 'layers\.0\.bias' ends at byte 64 of the data section, which has 60/,
-    setup: () => { const s = saved(); const bytes = s.bytes.slice(0, s.bytes.length - 4); return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes }; },
+    setup: () => {
+      const s = saved();
+      const bytes = s.bytes.slice(0, s.bytes.length - 4);
+      return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'a header length of more than 4 GiB',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: truncated file: the header claims 4294967\d+ bytes but only \d+ follow the length/,
-    setup: () => { const s = saved(); const bytes = s.bytes.slice(); new DataView(bytes.buffer).setUint32(4, 1, true); return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes }; },
+    setup: () => {
+      const s = saved();
+      const bytes = s.bytes.slice();
+      new DataView(bytes.buffer).setUint32(4, 1, true);
+      return { watch: { modules: [s.model], bytes: [bytes] }, ...s, bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'a header that is not JSON',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: bad header: not valid UTF-8 JSON/,
-    setup: () => { const f = editedFile((_, data) => ({ header: '{"layers.0.weight": {"dtype": "F64",', data })); return { watch: { modules: [f.model], bytes: [f.bytes] }, ...f }; },
+    setup: () => {
+      const f = editedFile((_, data) => ({ header: '{"layers.0.weight": {"dtype": "F64",', data }));
+      return { watch: { modules: [f.model], bytes: [f.bytes] }, ...f };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'weights saved from a wider network',
-    fn: 'loadSafetensors', error: ShapeError,
+    fn: 'loadSafetensors',
+    error: ShapeError,
     message: /^loadSafetensors: 'layers\.0\.weight' was saved with shape \[2, 3\] but the parameter has shape \[4, 3\]/,
-    setup: () => { const s = saved(); const model = new MLP([3, 4], { seed: 1 }); return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes }; },
+    setup: () => {
+      const s = saved();
+      const model = new MLP([3, 4], { seed: 1 });
+      return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'weights saved from a shallower network (missing names)',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: the saved tensors do not match the module's parameters: missing 'layers\.1\.weight', 'layers\.1\.bias'/,
-    setup: () => { const s = saved(); const model = new MLP([3, 2, 2], { seed: 1 }); return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes }; },
+    setup: () => {
+      const s = saved();
+      const model = new MLP([3, 2, 2], { seed: 1 });
+      return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'a bias in the file for a model without biases (an extra name)',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: the saved tensors do not match the module's parameters: unexpected 'layers\.0\.bias'/,
-    setup: () => { const s = saved(); const model = new MLP([3, 2], { seed: 1, bias: false }); return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes }; },
+    setup: () => {
+      const s = saved();
+      const model = new MLP([3, 2], { seed: 1, bias: false });
+      return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'an F64 file into a float32 model',
-    fn: 'loadSafetensors', error: DTypeError,
+    fn: 'loadSafetensors',
+    error: DTypeError,
     message: /^loadSafetensors: 'layers\.0\.weight' was saved as float64 but the parameter is float32/,
-    setup: () => { const s = saved(); const model = new MLP([3, 2], { seed: 1, dtype: 'float32' }); return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes }; },
+    setup: () => {
+      const s = saved();
+      const model = new MLP([3, 2], { seed: 1, dtype: 'float32' });
+      return { watch: { modules: [model], bytes: [s.bytes] }, model, bytes: s.bytes };
+    },
     call: ({ model, bytes }) => loadSafetensors(model, bytes),
   }),
   entry({
     name: 'a parameter stored as I64',
-    fn: 'loadSafetensors', error: DTypeError,
+    fn: 'loadSafetensors',
+    error: DTypeError,
     message: /^loadSafetensors: 'layers\.0\.bias' has dtype I64; parameters load from F64 \(float64\) or F32 \(float32\) only/,
     setup: () => {
       const f = editedFile((h, data) => ({ header: { ...h, 'layers.0.bias': { ...h['layers.0.bias'], dtype: 'I64' } }, data }));
@@ -83,7 +124,8 @@ export const safetensors = area('safetensors', [
   }),
   entry({
     name: 'a header shape that disagrees with the byte count',
-    fn: 'loadSafetensors', error: ValueError,
+    fn: 'loadSafetensors',
+    error: ValueError,
     message: /^loadSafetensors: bad header: tensor 'layers\.0\.weight' has 48 bytes but shape \[3, 3\] of F64 needs 72/,
     setup: () => {
       const f = editedFile((h, data) => ({ header: { ...h, 'layers.0.weight': { ...h['layers.0.weight'], shape: [3, 3] } }, data }));
@@ -93,9 +135,14 @@ export const safetensors = area('safetensors', [
   }),
   entry({
     name: 'four stray bytes after the last tensor',
-    fn: 'decodeSafetensors', error: ValueError,
+    fn: 'decodeSafetensors',
+    error: ValueError,
     message: /^decodeSafetensors: size mismatch: the tensors fill 64 bytes but the data section has 68/,
-    setup: () => { const s = saved(); const bytes = new Uint8Array([...s.bytes, 1, 2, 3, 4]); return { watch: { bytes: [bytes] }, bytes }; },
+    setup: () => {
+      const s = saved();
+      const bytes = new Uint8Array([...s.bytes, 1, 2, 3, 4]);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
     call: ({ bytes }) => decodeSafetensors(bytes),
   }),
 ]);
@@ -103,7 +150,8 @@ export const safetensors = area('safetensors', [
 export const json = area('json', [
   entry({
     name: 'a weight saved transposed ([3, 2] for [2, 3])',
-    fn: 'loadJson', error: ShapeError,
+    fn: 'loadJson',
+    error: ShapeError,
     message: /^loadJson: 'layers\.0\.weight' was saved with shape \[3, 2\] but the parameter has shape \[2, 3\]/,
     setup: () => {
       const s = saved();
@@ -115,14 +163,19 @@ export const json = area('json', [
   }),
   entry({
     name: 'a file cut in the middle',
-    fn: 'loadJson', error: ValueError,
+    fn: 'loadJson',
+    error: ValueError,
     message: /^loadJson: not valid JSON: /,
-    setup: () => { const s = saved(); return { watch: { modules: [s.model] }, model: s.model, text: s.json.slice(0, s.json.length / 2) }; },
+    setup: () => {
+      const s = saved();
+      return { watch: { modules: [s.model] }, model: s.model, text: s.json.slice(0, s.json.length / 2) };
+    },
     call: ({ model, text }) => loadJson(model, text),
   }),
   entry({
     name: 'null among the values',
-    fn: 'loadJson', error: ValueError,
+    fn: 'loadJson',
+    error: ValueError,
     message: /^loadJson: tensor 'layers\.0\.bias': value null at position 1 is not a number/,
     setup: () => {
       const s = saved();
@@ -134,7 +187,8 @@ export const json = area('json', [
   }),
   entry({
     name: 'one value too few',
-    fn: 'loadJson', error: ValueError,
+    fn: 'loadJson',
+    error: ValueError,
     message: /^loadJson: tensor 'layers\.0\.weight': 5 values for shape \[2, 3\], expected 6/,
     setup: () => {
       const s = saved();
@@ -146,9 +200,13 @@ export const json = area('json', [
   }),
   entry({
     name: 'an array instead of the document',
-    fn: 'loadJson', error: ValueError,
+    fn: 'loadJson',
+    error: ValueError,
     message: /^loadJson: expected an object as written by saveJson/,
-    setup: () => { const s = saved(); return { watch: { modules: [s.model] }, model: s.model }; },
+    setup: () => {
+      const s = saved();
+      return { watch: { modules: [s.model] }, model: s.model };
+    },
     call: ({ model }) => loadJson(model, '[1, 2, 3]'),
   }),
 ]);
@@ -156,30 +214,46 @@ export const json = area('json', [
 export const idx = area('idx', [
   entry({
     name: 'a PNG signature instead of the IDX magic',
-    fn: 'readIdx', error: ValueError,
+    fn: 'readIdx',
+    error: ValueError,
     message: /^readIdx: bad magic number 0x89504e47; an IDX file starts with 0x00 0x00, a type code/,
-    setup: () => { const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); return { watch: { bytes: [bytes] }, bytes }; },
+    setup: () => {
+      const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
     call: ({ bytes }) => readIdx(bytes),
   }),
   entry({
     name: 'a labels file cut short',
-    fn: 'readIdx', error: ValueError,
+    fn: 'readIdx',
+    error: ValueError,
     message: /^readIdx: truncated file: shape \[10\] of uint8 needs 18 bytes \(header 8 \+ data 10\), got 13/,
-    setup: () => { const bytes = idxUint8([10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).slice(0, 13); return { watch: { bytes: [bytes] }, bytes }; },
+    setup: () => {
+      const bytes = idxUint8([10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).slice(0, 13);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
     call: ({ bytes }) => readIdx(bytes),
   }),
   entry({
     name: 'a rank-3 header cut after two sizes',
-    fn: 'readIdx', error: ValueError,
+    fn: 'readIdx',
+    error: ValueError,
     message: /^readIdx: truncated file: the header of a rank-3 IDX file needs 16 bytes, got 12/,
-    setup: () => { const bytes = idxUint8([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]).slice(0, 12); return { watch: { bytes: [bytes] }, bytes }; },
+    setup: () => {
+      const bytes = idxUint8([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]).slice(0, 12);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
     call: ({ bytes }) => readIdx(bytes),
   }),
   entry({
     name: 'sizes whose product overflows any file',
-    fn: 'readIdx', error: ValueError,
+    fn: 'readIdx',
+    error: ValueError,
     message: /^readIdx: truncated file: shape \[4294967295, 4294967295\] of uint8 needs \d+ bytes .*got 12/,
-    setup: () => { const bytes = idxUint8([0xffffffff, 0xffffffff], []); return { watch: { bytes: [bytes] }, bytes }; },
+    setup: () => {
+      const bytes = idxUint8([0xffffffff, 0xffffffff], []);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
     call: ({ bytes }) => readIdx(bytes),
   }),
 ]);

@@ -35,7 +35,13 @@ const manualFromUfldl = (u: UfldlGradients, L: number) => ({
 });
 
 describe('seed 000: the ε recursion equals the engine', () => {
-  const depths: number[][] = [[3, 2], [3, 4, 2], [2, 5, 3, 2], [4, 3, 3, 3, 2], [1, 2, 1, 2, 1, 2]];
+  const depths: number[][] = [
+    [3, 2],
+    [3, 4, 2],
+    [2, 5, 3, 2],
+    [4, 3, 3, 3, 2],
+    [1, 2, 1, 2, 1, 2],
+  ];
 
   it.each(depths)('sizes %j: ∂J/∂W^(l), ∂J/∂b^(l) and ε^(l) agree (compareGradients, UFLDL labels)', (...sizes) => {
     for (const seed of [1, 2, 3]) {

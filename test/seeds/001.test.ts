@@ -13,7 +13,22 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { tensor } from '@pullback/autograd';
 import { MLP, compareGradients, compareWithBackprop } from '@pullback/nn';
-import { ErrorLog, add, addMat, hadamard, matVec, plainParameters, randomBatch, rowsOf, scaleMat, sigma, sigmaPrime, subtract, transposeMatVec, zerosMat } from '../support/seeds-support.ts';
+import {
+  ErrorLog,
+  add,
+  addMat,
+  hadamard,
+  matVec,
+  plainParameters,
+  randomBatch,
+  rowsOf,
+  scaleMat,
+  sigma,
+  sigmaPrime,
+  subtract,
+  transposeMatVec,
+  zerosMat,
+} from '../support/seeds-support.ts';
 import type { Mat, Vec } from '../support/seeds-support.ts';
 
 const log = new ErrorLog('001');
@@ -93,7 +108,12 @@ function miniBatch(model: MLP, xs: Mat, ys: Mat, variant: Variant = 'right') {
 }
 
 describe('seed 001: the five-step algorithm equals the engine', () => {
-  const architectures = [[2, 3, 1], [4, 5, 3, 2], [3, 3, 3, 3, 3], [1, 4, 4, 2]];
+  const architectures = [
+    [2, 3, 1],
+    [4, 5, 3, 2],
+    [3, 3, 3, 3, 3],
+    [1, 4, 4, 2],
+  ];
 
   it.each(architectures)('sizes %j: per example (m = 1), every BP row agrees', (...sizes) => {
     const model = new MLP(sizes, { activation: 'sigmoid', seed: sizes.length });
@@ -127,7 +147,7 @@ describe("seed 001's typos would be caught", () => {
   const model = new MLP(sizes, { activation: 'sigmoid', seed: 5 });
   const batch = randomBatch(sizes, 4, 44);
 
-  it('BP2 read as (w^{l+1})ᵀ (δ^{l+1} ⊙ σ\'(z^l)) fails BP2 at the first hidden layer back (l = L−1)', () => {
+  it("BP2 read as (w^{l+1})ᵀ (δ^{l+1} ⊙ σ'(z^l)) fails BP2 at the first hidden layer back (l = L−1)", () => {
     const report = compareGradients(model, batch, miniBatch(model, rowsOf(batch.x), rowsOf(batch.y), 'BP2 without parentheses'), { cost: 'quadratic' });
     expect(report.firstDisagreement, report.toText()).toMatchObject({ equation: 'BP2', layer: 3, quantity: 'δ^3' });
     expect(report.rows.find((r) => r.equation === 'BP1')!.ok).toBe(true);

@@ -116,7 +116,11 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
       const before = refNetworkOf(model);
       const reference = sgdStepReference(
         before,
-        backpropReference(before, { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: m }, { cost: 'quadratic', l2: { lambda, convention: 'batch' } }),
+        backpropReference(
+          before,
+          { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: m },
+          { cost: 'quadratic', l2: { lambda, convention: 'batch' } },
+        ),
         alpha,
       );
       model.zeroGrad();
@@ -151,7 +155,10 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
     model.layers.forEach((layer, i) => {
       expect(decayed[i]!.b).toEqual(plain[i]!.b);
       const shift = Array.from(decayed[i]!.w, (g, e) => g - plain[i]!.w[e]!);
-      const e = errorsOf(shift, Array.from(layer.weight.data, (w) => 2.5 * w));
+      const e = errorsOf(
+        shift,
+        Array.from(layer.weight.data, (w) => 2.5 * w),
+      );
       expect(e.abs).toBeLessThan(1e-14);
       log.note('L2 shift of ∂J/∂W equals λW', e);
     });
@@ -167,7 +174,7 @@ describe("seed 002's eq. (13) typo: ∂z_i^(l+1)/∂W_ij^(l) = a_i^(l)", () => {
       const wrong = compareGradients(model, batch, asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda, l)), options);
       expect(wrong.firstDisagreement, wrong.toText()).toMatchObject({ equation: 'BP4', layer: l + 1, ufldlLayer: l, quantity: `∂J/∂W^(${l})` });
       expect(wrong.rows.filter((r) => !r.ok)).toHaveLength(1);
-      log.note("eq. (13) typo a_i vs engine (must be large)", wrong.firstDisagreement!);
+      log.note('eq. (13) typo a_i vs engine (must be large)', wrong.firstDisagreement!);
       const right = compareGradients(model, batch, asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda)), options);
       expect(right.ok, right.toText()).toBe(true);
     });

@@ -58,8 +58,8 @@ function setUp(seed: number) {
   return { model, batch, W, b: b.map((v) => v!), xs: rowsOf(batch.x), ys: rowsOf(batch.y) };
 }
 
-describe('seed 003: ∂a^l/∂b^l = diag(f\'(z^l)) by the engine\'s jacobian', () => {
-  it('per example and per layer, the Jacobian is diagonal with f\'(z^l) on the diagonal', () => {
+describe("seed 003: ∂a^l/∂b^l = diag(f'(z^l)) by the engine's jacobian", () => {
+  it("per example and per layer, the Jacobian is diagonal with f'(z^l) on the diagonal", () => {
     const { W, b, xs } = setUp(1);
     for (const x of xs) {
       const { z, a } = forward(W, b, x);
@@ -72,7 +72,7 @@ describe('seed 003: ∂a^l/∂b^l = diag(f\'(z^l)) by the engine\'s jacobian', (
         expect(e.rel).toBeLessThan(1e-15);
         // Off the diagonal the entries are exactly 0, not just small.
         rowsOf(J).forEach((row, i) => row.forEach((v, j) => i !== j && expect(v).toBe(0)));
-        log.note('jacobian(∂a^l/∂b^l) vs diag(f\'(z^l))', e);
+        log.note("jacobian(∂a^l/∂b^l) vs diag(f'(z^l))", e);
       }
     }
   });

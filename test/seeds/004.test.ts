@@ -16,7 +16,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { grad, neg, sigmoid, sum, tensor } from '@pullback/autograd';
 import type { Tensor } from '@pullback/autograd';
 import { MLP, compareGradients, crossEntropyCost } from '@pullback/nn';
-import { ErrorLog, errorsOf, flat, hadamard, matVec, outer, plainParameters, randomBatch, rowsOf, sigma, subtract, transposeMatVec } from '../support/seeds-support.ts';
+import {
+  ErrorLog,
+  errorsOf,
+  flat,
+  hadamard,
+  matVec,
+  outer,
+  plainParameters,
+  randomBatch,
+  rowsOf,
+  sigma,
+  subtract,
+  transposeMatVec,
+} from '../support/seeds-support.ts';
 import type { Mat, Vec } from '../support/seeds-support.ts';
 
 const log = new ErrorLog('004');
@@ -79,11 +92,14 @@ describe('seed 004: the log-likelihood J (no leading minus) and its gradient', (
       const last = theta.length - 1;
       // Written out index by index, as eq. (6).
       const byIndex = theta[last]!.map((row, r) =>
-        row.map((_, s) => xs.reduce((acc, x, q) => {
-          const { a } = perSample(theta, x, ys[q]!);
-          const k = theta.length + 1;
-          return acc + (ys[q]![r]! - a[k]![r]!) * a[k - 1]![s]!;
-        }, 0) / m),
+        row.map(
+          (_, s) =>
+            xs.reduce((acc, x, q) => {
+              const { a } = perSample(theta, x, ys[q]!);
+              const k = theta.length + 1;
+              return acc + (ys[q]![r]! - a[k]![r]!) * a[k - 1]![s]!;
+            }, 0) / m,
+        ),
       );
       const e = errorsOf(engine[last]!, flat(byIndex));
       expect(e.rel).toBeLessThan(1e-12);
@@ -109,11 +125,14 @@ describe('seed 004: the log-likelihood J (no leading minus) and its gradient', (
     const printed = averaged(theta, xs, ys, 1);
     const last = theta.length - 1;
     expect(errorsOf(engine[last]!, printed[last]!).rel).toBeGreaterThan(0.5);
-    const e = errorsOf(engine[last]!.map((v) => v * m), printed[last]!);
+    const e = errorsOf(
+      engine[last]!.map((v) => v * m),
+      printed[last]!,
+    );
     expect(e.rel).toBeLessThan(1e-12);
   });
 
-  it('the sign: for the minimised cost C = −J, Nielsen\'s δ^L = a − y = −δ^(k); the seed\'s δ as is fails BP1', () => {
+  it("the sign: for the minimised cost C = −J, Nielsen's δ^L = a − y = −δ^(k); the seed's δ as is fails BP1", () => {
     const { model, batch, theta, xs, ys } = setUp(5);
     const per = xs.map((x, q) => perSample(theta, x, ys[q]!));
     const k = theta.length + 1;
@@ -140,7 +159,7 @@ describe('seed 004: the log-likelihood J (no leading minus) and its gradient', (
   });
 });
 
-describe("seed 004 eq. (4): σ(1 − σ) vs 1/(2(1 + cosh z))", () => {
+describe('seed 004 eq. (4): σ(1 − σ) vs 1/(2(1 + cosh z))', () => {
   it('agree within 1e-15 for moderate z', () => {
     let worst = 0;
     let worstRel = 0;

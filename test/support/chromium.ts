@@ -16,7 +16,7 @@ export interface ChromiumLaunch {
 
 /** Options for playwright-core's `chromium.launch` / `launchPersistentContext`. */
 export async function chromiumLaunch(): Promise<ChromiumLaunch> {
-  const fromEnv = process.env['PULLBACK_CHROMIUM'];
+  const fromEnv = process.env.PULLBACK_CHROMIUM;
   if (fromEnv !== undefined && fromEnv !== '') {
     if (!existsSync(fromEnv)) throw new Error(`chromiumLaunch: PULLBACK_CHROMIUM is ${fromEnv}, which does not exist; unset it to use the packaged Chromium`);
     return { executablePath: fromEnv, args: ['--headless', '--no-sandbox', '--disable-gpu', ...QUIET], source: 'PULLBACK_CHROMIUM' };

@@ -1,6 +1,6 @@
 import { GraphError, ShapeError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
-import { Node, record, runBackward, withGradMode } from './tape.ts';
+import { type Node, record, runBackward, withGradMode } from './tape.ts';
 import { Tensor, shareData } from './tensor.ts';
 import { sameShape } from './shape.ts';
 import { flatten } from './tree.ts';
@@ -48,7 +48,10 @@ function asScalarOutput(fn: string, out: unknown): Tensor {
     throw new ValueError(fn, `the function must return a Tensor, got ${describeValue(out)}`);
   }
   if (out.size !== 1) {
-    throw new ShapeError(fn, `the function must return a single-element tensor, got shape ${formatShape(out.shape)}; use vjp or jacobian for non-scalar outputs`);
+    throw new ShapeError(
+      fn,
+      `the function must return a single-element tensor, got shape ${formatShape(out.shape)}; use vjp or jacobian for non-scalar outputs`,
+    );
   }
   return out;
 }
@@ -60,17 +63,18 @@ function asScalarOutput(fn: string, out: unknown): Tensor {
  */
 function pull(fn: string, roots: readonly Tensor[], seeds: readonly (Tensor | undefined)[], wrt: readonly Tensor[]): Tensor[] {
   const live = roots.map((r, i) => [r, seeds[i]] as const).filter(([r]) => r.requiresGrad);
-  const got = live.length === 0
-    ? wrt.map(() => null)
-    : runBackward({
-        fn,
-        roots: live.map(([r]) => r),
-        seeds: live.map(([, s]) => s as Node),
-        wrt,
-        accumulate: false,
-        createGraph: 'auto',
-        retainGraph: true,
-      });
+  const got =
+    live.length === 0
+      ? wrt.map(() => null)
+      : runBackward({
+          fn,
+          roots: live.map(([r]) => r),
+          seeds: live.map(([, s]) => s as Node),
+          wrt,
+          accumulate: false,
+          createGraph: 'auto',
+          retainGraph: true,
+        });
   return wrt.map((w, i) => (got[i] as Tensor | null) ?? zerosLike(w));
 }
 
@@ -178,7 +182,10 @@ export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotan
   const pullback = (cotangent: any): any[] => {
     const cotFlat = flatten('vjp pullback', cotangent, 'cotangent');
     if (cotFlat.leaves.length !== outFlat.leaves.length) {
-      throw new ValueError('vjp pullback', `the cotangent has ${cotFlat.leaves.length} tensors but the output has ${outFlat.leaves.length}; expected the output's structure`);
+      throw new ValueError(
+        'vjp pullback',
+        `the cotangent has ${cotFlat.leaves.length} tensors but the output has ${outFlat.leaves.length}; expected the output's structure`,
+      );
     }
     cotFlat.leaves.forEach((c, i) => {
       const o = outFlat.leaves[i]!;
@@ -220,9 +227,22 @@ export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangent
   const tangentsOut = traced(() => {
     const live = outFlat.leaves.map((o, i) => [o, dummies[i]!] as const).filter(([o]) => o.requiresGrad);
     if (live.length === 0) return outFlat.leaves.map(zerosLike);
-    const g = runBackward({ fn, roots: live.map(([o]) => o), seeds: live.map(([, u]) => u), wrt: standIns, accumulate: false, createGraph: true, retainGraph: true });
+    const g = runBackward({
+      fn,
+      roots: live.map(([o]) => o),
+      seeds: live.map(([, u]) => u),
+      wrt: standIns,
+      accumulate: false,
+      createGraph: true,
+      retainGraph: true,
+    });
     const reached = g.flatMap((gi, i) => (gi === null ? [] : [i]));
-    const inner = innerProduct(fn, reached.map((i) => g[i] as Tensor), reached.map((i) => tanLeaves[i]!), 'tangent leaf');
+    const inner = innerProduct(
+      fn,
+      reached.map((i) => g[i] as Tensor),
+      reached.map((i) => tanLeaves[i]!),
+      'tangent leaf',
+    );
     if (inner === null) return outFlat.leaves.map(zerosLike);
     return pull(fn, [inner], [undefined], dummies);
   });
@@ -253,9 +273,7 @@ function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions
         g.forEach((gi, j) => rows[j]!.push(gi));
       }
     });
-    const jac = standIns.map((s, j) =>
-      out.size === 0 ? zeros([...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape]),
-    );
+    const jac = standIns.map((s, j) => (out.size === 0 ? zeros([...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape])));
     const parts = split(flats, jac);
     return typeof options.argnums === 'object' ? parts : parts[0];
   };

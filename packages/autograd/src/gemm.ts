@@ -12,7 +12,7 @@ const BACKENDS: readonly GemmBackend[] = ['auto', 'js', 'wasm'];
 
 // PULLBACK_KERNELS=js (or wasm) in the environment picks the backend at start-up; read through
 // globalThis so that browsers, which have no process object, are unaffected.
-const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } })['process']?.env?.['PULLBACK_KERNELS'];
+const fromEnv = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.PULLBACK_KERNELS;
 let backend: GemmBackend = BACKENDS.find((b) => b === fromEnv) ?? 'auto';
 
 /**
@@ -40,7 +40,19 @@ function worthWasm(m: number, k: number, n: number): boolean {
 }
 
 /** C[m×n] (at co) = op(A)[m×k] · op(B)[k×n]; A is m×k (or k×m if ta), B is k×n (or n×k if tb). */
-export function gemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): void {
+export function gemm(
+  A: TypedArray,
+  ao: number,
+  B: TypedArray,
+  bo: number,
+  C: TypedArray,
+  co: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): void {
   if (backend !== 'js' && (backend === 'wasm' || worthWasm(m, k, n)) && wasmGemm(A, ao, B, bo, C, co, m, k, n, ta, tb)) return;
   if (!tb) gemmXN(A, ao, B, bo, C, co, m, k, n, ta);
   else if (!ta) gemmNT(A, ao, B, bo, C, co, m, k, n);
@@ -57,24 +69,50 @@ function gemmXN(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedAr
   const n4 = n - (n % 4);
   let i = 0;
   for (; i < m2; i += 2) {
-    const a0 = ao + i * rowA, a1 = a0 + rowA;
+    const a0 = ao + i * rowA,
+      a1 = a0 + rowA;
     let j = 0;
     for (; j < n4; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       let pa = 0;
       let pb = bo + j;
       for (let p = 0; p < k; p++, pa += stepA, pb += n) {
-        const x0 = A[a0 + pa]!, x1 = A[a1 + pa]!;
-        const y0 = B[pb]!, y1 = B[pb + 1]!, y2 = B[pb + 2]!, y3 = B[pb + 3]!;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        const x0 = A[a0 + pa]!,
+          x1 = A[a1 + pa]!;
+        const y0 = B[pb]!,
+          y1 = B[pb + 1]!,
+          y2 = B[pb + 2]!,
+          y3 = B[pb + 3]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      const c0 = co + i * n + j, c1 = c0 + n;
-      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
-      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+      const c0 = co + i * n + j,
+        c1 = c0 + n;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + 2] = s02;
+      C[c0 + 3] = s03;
+      C[c1] = s10;
+      C[c1 + 1] = s11;
+      C[c1 + 2] = s12;
+      C[c1 + 3] = s13;
     }
     for (; j < n; j++) {
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let p = 0, pa = 0; p < k; p++, pa += stepA) {
         const y = B[bo + p * n + j]!;
         s0 += A[a0 + pa]! * y;
@@ -100,24 +138,53 @@ function gemmNT(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedAr
   const n4 = n - (n % 4);
   let i = 0;
   for (; i < m2; i += 2) {
-    const a0 = ao + i * k, a1 = a0 + k;
+    const a0 = ao + i * k,
+      a1 = a0 + k;
     let j = 0;
     for (; j < n4; j += 4) {
-      const b0 = bo + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      const b0 = bo + j * k,
+        b1 = b0 + k,
+        b2 = b1 + k,
+        b3 = b2 + k;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       for (let p = 0; p < k; p++) {
-        const x0 = A[a0 + p]!, x1 = A[a1 + p]!;
-        const y0 = B[b0 + p]!, y1 = B[b1 + p]!, y2 = B[b2 + p]!, y3 = B[b3 + p]!;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        const x0 = A[a0 + p]!,
+          x1 = A[a1 + p]!;
+        const y0 = B[b0 + p]!,
+          y1 = B[b1 + p]!,
+          y2 = B[b2 + p]!,
+          y3 = B[b3 + p]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
-      const c0 = co + i * n + j, c1 = c0 + n;
-      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
-      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+      const c0 = co + i * n + j,
+        c1 = c0 + n;
+      C[c0] = s00;
+      C[c0 + 1] = s01;
+      C[c0 + 2] = s02;
+      C[c0 + 3] = s03;
+      C[c1] = s10;
+      C[c1 + 1] = s11;
+      C[c1 + 2] = s12;
+      C[c1 + 3] = s13;
     }
     for (; j < n; j++) {
       const b0 = bo + j * k;
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       for (let p = 0; p < k; p++) {
         const y = B[b0 + p]!;
         s0 += A[a0 + p]! * y;

@@ -98,8 +98,8 @@ function checkOptions(options: unknown): void {
   number('rtol', (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
   number('directions', (v) => Number.isSafeInteger(v) && v >= 0, 'an integer ≥ 0');
   number('seed', Number.isSafeInteger, 'an integer');
-  if (o['elementwise'] !== undefined && typeof o['elementwise'] !== 'boolean' && o['elementwise'] !== 'auto') {
-    throw new ValueError(fn, `elementwise must be true, false or 'auto', got ${formatValue(o['elementwise'])}`);
+  if (o.elementwise !== undefined && typeof o.elementwise !== 'boolean' && o.elementwise !== 'auto') {
+    throw new ValueError(fn, `elementwise must be true, false or 'auto', got ${formatValue(o.elementwise)}`);
   }
   for (const key of ['secondOrder', 'raise']) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ValueError(fn, `${key} must be a boolean, got ${formatValue(o[key])}`);
@@ -189,7 +189,15 @@ function locate(f: Fn, xs: readonly Tensor[], grads: readonly Tensor[], v: Tenso
     results.push(c);
     if (passes(c) || x.size > LOCATE_LIMIT) return;
     for (let j = 0; j < x.size; j++) {
-      const numeric = dot(centralDifference(f, xs, xs.map((_, k) => (k === i ? oneHot(x, j) : null)), s.eps), v.data);
+      const numeric = dot(
+        centralDifference(
+          f,
+          xs,
+          xs.map((_, k) => (k === i ? oneHot(x, j) : null)),
+          s.eps,
+        ),
+        v.data,
+      );
       results.push(compare(s, { ...base, test: 'element', index: multiIndex(x.shape, j) }, grads[i]!.data[j]!, numeric));
     }
   });
@@ -203,7 +211,12 @@ function compareJacobians(f: Fn, xs: readonly Tensor[], out: Tensor, pullback: (
   const results: GradcheckComparison[] = [];
   xs.forEach((x, i) => {
     for (let j = 0; j < x.size; j++) {
-      const column = centralDifference(f, xs, xs.map((_, k) => (k === i ? oneHot(x, j) : null)), s.eps);
+      const column = centralDifference(
+        f,
+        xs,
+        xs.map((_, k) => (k === i ? oneHot(x, j) : null)),
+        s.eps,
+      );
       for (let o = 0; o < out.size; o++) {
         const where = { order, test: 'element' as const, input: i, inputShape: x.shape, index: multiIndex(x.shape, j), ...outputLocation(order, out, xs, o) };
         results.push(compare(s, where, rows[o]![i]!.data[j]!, column[o]!));
@@ -220,7 +233,10 @@ function compareJacobians(f: Fn, xs: readonly Tensor[], out: Tensor, pullback: (
 function gradientMap(f: Fn, v: Tensor): Fn {
   return (...xs: Tensor[]) => {
     const [, pullback] = vjp(f, ...xs) as [Tensor, (v: Tensor) => Tensor[]];
-    return concat(pullback(v).map((g) => reshape(g, [-1])), 0);
+    return concat(
+      pullback(v).map((g) => reshape(g, [-1])),
+      0,
+    );
   };
 }
 

@@ -11,7 +11,7 @@ export function mapUnary(x: Tensor, f: (v: number) => number, fn = ''): Tensor {
   const n = src.length;
   switch (fn) {
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = src[i]! > 0 ? src[i]! : 0;
+      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]! , 0);
       break;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -src[i]!;
@@ -40,7 +40,10 @@ export function forEachRow(shape: Shape, strides: readonly (readonly number[])[]
   const total = sizeOf(shape);
   if (total === 0) return;
   if (rank === 0) {
-    inner(strides.map(() => 0), 1);
+    inner(
+      strides.map(() => 0),
+      1,
+    );
     return;
   }
   const n = shape[rank - 1]!;
@@ -93,7 +96,19 @@ export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: nu
  * mask) have loops of their own: once many ops share one loop, V8 stops inlining the callback and calls it for every
  * element, which made a [10, 10] subtraction 4× slower than the same addition.
  */
-function binaryRow(fn: string, f: (x: number, y: number) => number, out: TypedArray, k: number, A: TypedArray, pa: number, ia: number, B: TypedArray, pb: number, ib: number, n: number): void {
+function binaryRow(
+  fn: string,
+  f: (x: number, y: number) => number,
+  out: TypedArray,
+  k: number,
+  A: TypedArray,
+  pa: number,
+  ia: number,
+  B: TypedArray,
+  pb: number,
+  ib: number,
+  n: number,
+): void {
   const end = k + n;
   switch (fn) {
     case 'add':

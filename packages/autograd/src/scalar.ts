@@ -46,7 +46,7 @@ const NEG: ScalarRule = { op: 'neg', partials: [MINUS_ONE], derivatives: [MINUS_
 // z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x (taken as 0 where x = 0, as PyTorch does)
 const POW: ScalarRule = {
   op: 'pow',
-  partials: [(x, y) => y * Math.pow(x, y - 1), (x, _, z) => (x === 0 ? 0 : z * Math.log(x))],
+  partials: [(x, y) => y * x ** (y - 1), (x, _, z) => (x === 0 ? 0 : z * Math.log(x))],
   derivatives: [(x, y) => y.mul(x.pow(y.sub(1))), (x, _, z) => (x.data === 0 ? 0 : z.mul(x.log()))],
 };
 // z = eˣ  =>  dx = dz z
@@ -60,7 +60,7 @@ const ABS: ScalarRule = { op: 'abs', partials: [(x) => Math.sign(x)], derivative
 // z = tanh x  =>  dx = dz sech²x = dz / cosh²x
 const TANH: ScalarRule = {
   op: 'tanh',
-  partials: [(x) => 1 / Math.pow(Math.cosh(x), 2)],
+  partials: [(x) => 1 / Math.cosh(x) ** 2],
   derivatives: [(x) => new Scalar(1).div(x.cosh().pow(2))],
 };
 // z = cosh x  =>  dx = dz sinh x
@@ -176,7 +176,7 @@ export class Scalar extends Node {
   }
   pow(other: ScalarLike): Scalar {
     const y = lift('Scalar.pow', other);
-    return apply(POW, [this, y], Math.pow(this.data, y.data));
+    return apply(POW, [this, y], this.data ** y.data);
   }
   neg(): Scalar {
     return apply(NEG, [this], -this.data);
@@ -206,7 +206,7 @@ export class Scalar extends Node {
     return apply(SIGMOID, [this], sigmoidValue(this.data));
   }
   relu(): Scalar {
-    return apply(RELU, [this], this.data > 0 ? this.data : 0);
+    return apply(RELU, [this], Math.max(this.data , 0));
   }
 
   // ---- tape hooks --------------------------------------------------------------------------

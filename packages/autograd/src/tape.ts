@@ -245,13 +245,7 @@ export function withScope<T>(name: string, fn: () => T): T {
  * (built-in or `defineOp`) ends with this call. Nothing is recorded when grad mode is off or no
  * input requires a gradient; `out` is then a constant.
  */
-export function record<T extends Node>(
-  op: string,
-  inputs: readonly Node[],
-  out: T,
-  pullback: Pullback,
-  attrs?: Record<string, unknown>,
-): T {
+export function record<T extends Node>(op: string, inputs: readonly Node[], out: T, pullback: Pullback, attrs?: Record<string, unknown>): T {
   out.op = op;
   if (attrs) out.attrs = attrs;
   if (anomaly) {

@@ -218,44 +218,120 @@ export class Tensor extends Node {
 
   // ---- methods: the same operations as the exported functions ------------------------------
 
-  add(b: TensorLike): Tensor { return ops.add(this, b); }
-  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
-  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
-  div(b: TensorLike): Tensor { return ops.div(this, b); }
-  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  relu(): Tensor { return ops.relu(this); }
-  softplus(): Tensor { return ops.softplus(this); }
-  square(): Tensor { return ops.square(this); }
-  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  sum(axis?: Axis, keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
-  mean(axis?: Axis, keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
-  max(axis?: Axis, keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
-  min(axis?: Axis, keepDims = false): Tensor { return ops.min(this, axis, keepDims); }
-  logSumExp(axis?: Axis, keepDims = false): Tensor { return ops.logSumExp(this, axis, keepDims); }
-  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
-  matmul(b: Tensor): Tensor { return ops.matmul(this, b); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  get T(): Tensor { return ops.transpose(this); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  slice(begin: readonly number[], end?: readonly (number | undefined)[]): Tensor { return ops.slice(this, begin, end); }
-  gather(indices: Tensor | readonly number[], axis = 0): Tensor { return ops.gather(this, indices, axis); }
-  equal(b: TensorLike): Tensor { return ops.equal(this, b); }
-  greater(b: TensorLike): Tensor { return ops.greater(this, b); }
-  greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
-  less(b: TensorLike): Tensor { return ops.less(this, b); }
-  lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
-  notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  add(b: TensorLike): Tensor {
+    return ops.add(this, b);
+  }
+  sub(b: TensorLike): Tensor {
+    return ops.sub(this, b);
+  }
+  mul(b: TensorLike): Tensor {
+    return ops.mul(this, b);
+  }
+  div(b: TensorLike): Tensor {
+    return ops.div(this, b);
+  }
+  pow(b: TensorLike): Tensor {
+    return ops.pow(this, b);
+  }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  softplus(): Tensor {
+    return ops.softplus(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  maximum(b: TensorLike): Tensor {
+    return ops.maximum(this, b);
+  }
+  minimum(b: TensorLike): Tensor {
+    return ops.minimum(this, b);
+  }
+  sum(axis?: Axis, keepDims = false): Tensor {
+    return ops.sum(this, axis, keepDims);
+  }
+  mean(axis?: Axis, keepDims = false): Tensor {
+    return ops.mean(this, axis, keepDims);
+  }
+  max(axis?: Axis, keepDims = false): Tensor {
+    return ops.max(this, axis, keepDims);
+  }
+  min(axis?: Axis, keepDims = false): Tensor {
+    return ops.min(this, axis, keepDims);
+  }
+  logSumExp(axis?: Axis, keepDims = false): Tensor {
+    return ops.logSumExp(this, axis, keepDims);
+  }
+  softmax(axis = -1): Tensor {
+    return ops.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return ops.logSoftmax(this, axis);
+  }
+  matmul(b: Tensor): Tensor {
+    return ops.matmul(this, b);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  get T(): Tensor {
+    return ops.transpose(this);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  slice(begin: readonly number[], end?: readonly (number | undefined)[]): Tensor {
+    return ops.slice(this, begin, end);
+  }
+  gather(indices: Tensor | readonly number[], axis = 0): Tensor {
+    return ops.gather(this, indices, axis);
+  }
+  equal(b: TensorLike): Tensor {
+    return ops.equal(this, b);
+  }
+  greater(b: TensorLike): Tensor {
+    return ops.greater(this, b);
+  }
+  greaterEqual(b: TensorLike): Tensor {
+    return ops.greaterEqual(this, b);
+  }
+  less(b: TensorLike): Tensor {
+    return ops.less(this, b);
+  }
+  lessEqual(b: TensorLike): Tensor {
+    return ops.lessEqual(this, b);
+  }
+  notEqual(b: TensorLike): Tensor {
+    return ops.notEqual(this, b);
+  }
+  cast(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
 }
 
 /** JAX's name for `x.detach()`: the same values as a constant, cut from the tape. */
@@ -300,4 +376,3 @@ export function lift2(fn: string, a: TensorLike, b: TensorLike): [Tensor, Tensor
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float64';
   return [lift(fn, a, dtype), lift(fn, b, dtype)];
 }
-

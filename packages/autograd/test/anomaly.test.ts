@@ -33,7 +33,8 @@ describe('detectAnomaly', () => {
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const x = tensor([2, -1], { requiresGrad: true });
-        at = here(); const y = log(x); // eslint-disable-line
+        const [y, site] = [log(x), here()]; // here() must share the op's line
+        at = site;
         return sum(y);
       }),
     );
@@ -49,7 +50,8 @@ describe('detectAnomaly', () => {
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const x = tensor([0, 4], { requiresGrad: true });
-        at = here(); const y = sqrt(x); // eslint-disable-line
+        const [y, site] = [sqrt(x), here()]; // here() must share the op's line
+        at = site;
         sum(mul(y, 3)).backward();
       }),
     );
@@ -72,7 +74,8 @@ describe('detectAnomaly', () => {
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const z = tensor([0, 4], { requiresGrad: true });
-        at = here(); const y = where(greater(z, 0), sqrt(z), 0); // eslint-disable-line
+        const [y, site] = [where(greater(z, 0), sqrt(z), 0), here()]; // here() must share the op's line
+        at = site;
         sum(y).backward();
       }),
     );
@@ -98,7 +101,11 @@ describe('detectAnomaly', () => {
       mul(x, 2); // Inf in, Inf out: not this op's fault
     });
     expect(isAnomalyEnabled()).toBe(false);
-    expect(() => detectAnomaly(() => { throw new RangeError('boom'); })).toThrow(RangeError);
+    expect(() =>
+      detectAnomaly(() => {
+        throw new RangeError('boom');
+      }),
+    ).toThrow(RangeError);
     expect(isAnomalyEnabled()).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import {
   AnomalyError,
   GraphError,
   ShapeError,
-  Tensor,
+  type Tensor,
   ValueError,
   defineOp,
   detectAnomaly,
@@ -35,16 +35,26 @@ const times = defineOp('times', (x, y) => ({
 }));
 
 /** An op on [2, 3] inputs whose pullback returns `bad` for its one input. */
-const broken = (name: string, bad: (dy: Tensor) => unknown) =>
-  defineOp(name, (x) => ({ output: mul(x, 2), pullback: (dy) => bad(dy) as (Tensor | null)[] }));
+const broken = (name: string, bad: (dy: Tensor) => unknown) => defineOp(name, (x) => ({ output: mul(x, 2), pullback: (dy) => bad(dy) as (Tensor | null)[] }));
 
-const x23 = () => tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+const x23 = () =>
+  tensor(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { requiresGrad: true },
+  );
 
 describe('defineOp', () => {
   it('works under backward(), against finite differences', () => {
     const x = tensor([0.5, -1.5, 2], { requiresGrad: true });
     sum(mul(cube(x), tensor([1, 2, 3]))).backward();
-    expectClose(x.grad!, fdGrad((v) => sum(mul(cube(v), tensor([1, 2, 3]))).item(), x), 1e-7);
+    expectClose(
+      x.grad!,
+      fdGrad((v) => sum(mul(cube(v), tensor([1, 2, 3]))).item(), x),
+      1e-7,
+    );
     expect(cube(x).op).toBe('cube');
   });
 
@@ -82,7 +92,12 @@ describe('defineOp', () => {
   it('is checked by detectAnomaly in both passes under its own name', () => {
     const naiveLog = defineOp('naiveLog', (x) => ({
       output: tensor(Array.from(x.data, Math.log), { shape: x.shape }),
-      pullback: (dy) => [tensor(Array.from(dy.data, (d, i) => d / x.data[i]!), { shape: x.shape })],
+      pullback: (dy) => [
+        tensor(
+          Array.from(dy.data, (d, i) => d / x.data[i]!),
+          { shape: x.shape },
+        ),
+      ],
     }));
     const forward = () => naiveLog(tensor([1, -1], { requiresGrad: true }));
     expect(() => forward()).not.toThrow();
@@ -92,7 +107,10 @@ describe('defineOp', () => {
 
     const y = tensor([0.5, 2], { requiresGrad: true });
     const reciprocal = defineOp('reciprocal', (v) => ({
-      output: tensor(Array.from(v.data, (a) => 1 / a), { shape: v.shape }),
+      output: tensor(
+        Array.from(v.data, (a) => 1 / a),
+        { shape: v.shape },
+      ),
       pullback: () => [tensor([Infinity, 0])],
     }));
     const inBackward = thrown(() => detectAnomaly(() => sum(reciprocal(y)).backward())) as AnomalyError | undefined;
@@ -113,7 +131,11 @@ describe('defineOp', () => {
     };
     const w = tensor([0.3, -0.7], { requiresGrad: true });
     f(w, checkpoint).backward();
-    expectClose(w.grad!, fdGrad((v) => f(v, block).item(), w), 1e-7);
+    expectClose(
+      w.grad!,
+      fdGrad((v) => f(v, block).item(), w),
+      1e-7,
+    );
     // and to second order, through the recomputation
     const H = hessian((v: Tensor) => f(v, checkpoint))(tensor([0.3, -0.7]));
     expectClose(H, hessian((v: Tensor) => f(v, block))(tensor([0.3, -0.7])), 1e-12);

@@ -3,7 +3,7 @@ import {
   DTypeError,
   PullbackError,
   ShapeError,
-  Tensor,
+  type Tensor,
   ValueError,
   add,
   concat,
@@ -39,12 +39,24 @@ function expectFailure(act: () => unknown, cls: ErrorClass, fn: string, inputs: 
   return e.message;
 }
 
-const m23 = () => tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+const m23 = () =>
+  tensor(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    { requiresGrad: true },
+  );
 
 describe('error messages', () => {
   it('broadcasting: names the function, both shapes and the axis', () => {
     const a = m23();
-    const b = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [0, 1, 2]]);
+    const b = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [0, 1, 2],
+    ]);
     expectFailure(() => add(a, b), ShapeError, 'add', [a, b], ['[2, 3]', '[4, 3]', 'axis 0', 'sizes 2 and 4']);
     const c = tensor([1, 2]);
     // [2, 3] vs [2] aligns from the right: axis 1 of the result holds 3 vs 2
@@ -53,7 +65,10 @@ describe('error messages', () => {
 
   it('matmul: inner dimensions', () => {
     const a = m23();
-    const b = tensor([[1, 2], [3, 4]]);
+    const b = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expectFailure(() => matmul(a, b), ShapeError, 'matmul', [a, b], ['[2, 3]', '[2, 2]', 'inner dimensions']);
   });
 
@@ -68,7 +83,13 @@ describe('error messages', () => {
 
   it('mixed dtypes', () => {
     const a = m23();
-    const b = tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' });
+    const b = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float32' },
+    );
     expectFailure(() => add(a, b), DTypeError, 'add', [a, b], ['float64', 'float32', 'cast']);
     expectFailure(() => matmul(a, transpose(b)), DTypeError, 'matmul', [a, b], ['float64', 'float32']);
   });
@@ -104,7 +125,10 @@ describe('error messages', () => {
 
   it('concat mismatch', () => {
     const a = m23();
-    const b = tensor([[1, 2], [3, 4]]);
+    const b = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expectFailure(() => concat([a, b], 0), ShapeError, 'concat', [a, b], ['[2, 2]', '[2, 3]', 'axis 0']);
   });
 
@@ -112,7 +136,10 @@ describe('error messages', () => {
     const a = m23();
     expect(() => add(a, tensor([1, 2]))).toThrow(ShapeError);
     sum(a).backward();
-    expect(a.grad!.toArray()).toEqual([[1, 1, 1], [1, 1, 1]]);
+    expect(a.grad!.toArray()).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
   });
 
   it('every engine error is a PullbackError with a name', () => {

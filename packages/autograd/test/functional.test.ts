@@ -34,17 +34,29 @@ describe('grad and valueAndGrad', () => {
 
   it('differentiates argument 0 by default, against finite differences', () => {
     const gx = grad(f)(x, y);
-    expectClose(gx, fdGrad((v) => f(v, y).item(), x), 1e-8);
+    expectClose(
+      gx,
+      fdGrad((v) => f(v, y).item(), x),
+      1e-8,
+    );
   });
 
   it('takes argnums as a number (one gradient) or an array (a tuple)', () => {
     const gy = grad(f, { argnums: 1 })(x, y);
     expect(gy).toBeInstanceOf(Tensor);
-    expectClose(gy, fdGrad((v) => f(x, v).item(), y), 1e-8);
+    expectClose(
+      gy,
+      fdGrad((v) => f(x, v).item(), y),
+      1e-8,
+    );
     const both = grad(f, { argnums: [1, 0] })(x, y);
     expect(both).toHaveLength(2);
     expectClose(both[0], gy, 1e-12);
-    expectClose(both[1], fdGrad((v) => f(v, y).item(), x), 1e-8);
+    expectClose(
+      both[1],
+      fdGrad((v) => f(v, y).item(), x),
+      1e-8,
+    );
     expect(() => grad(f, { argnums: 2 })(x, y)).toThrow(ValueError);
   });
 
@@ -76,10 +88,13 @@ describe('grad and valueAndGrad', () => {
 
     // aux shares f's graph; differentiating it afterwards must still work
     const [[, aux]] = noGrad(() =>
-      valueAndGrad((v: Tensor) => {
-        const k = mul(W, v);
-        return [sum(k), sum(mul(k, k))];
-      }, { hasAux: true })(x),
+      valueAndGrad(
+        (v: Tensor) => {
+          const k = mul(W, v);
+          return [sum(k), sum(mul(k, k))];
+        },
+        { hasAux: true },
+      )(x),
     );
     W.zeroGrad();
     aux.backward();
@@ -112,17 +127,23 @@ describe('grad and valueAndGrad', () => {
     expect(g.layers).toHaveLength(2);
     expect(typeof g.scale).toBe('number');
     const replace = (path: (p: P, v: Tensor) => P) => (v: Tensor) => loss(path(params, v)).item();
-    const withLayer = (k: number, key: 'W' | 'b') => (p: P, v: Tensor): P => ({
-      ...p,
-      layers: p.layers.map((l, j) => (j === k ? { ...l, [key]: v } : l)),
-    });
+    const withLayer =
+      (k: number, key: 'W' | 'b') =>
+      (p: P, v: Tensor): P => ({
+        ...p,
+        layers: p.layers.map((l, j) => (j === k ? { ...l, [key]: v } : l)),
+      });
     for (const k of [0, 1]) {
       for (const key of ['W', 'b'] as const) {
         expect(g.layers[k]![key].shape).toEqual(params.layers[k]![key].shape);
         expectClose(g.layers[k]![key], fdGrad(replace(withLayer(k, key)), params.layers[k]![key]), 1e-6);
       }
     }
-    expectClose(g.scale, fdGrad((s) => loss({ ...params, scale: s }).item(), tensor(params.scale)), 1e-6);
+    expectClose(
+      g.scale,
+      fdGrad((s) => loss({ ...params, scale: s }).item(), tensor(params.scale)),
+      1e-6,
+    );
   });
 
   it('differentiates with respect to a plain number and returns a number', () => {
@@ -142,10 +163,18 @@ describe('vjp', () => {
     const u = tensor([0.5, -2]);
     const [g1] = pullback(u);
     const [g2] = pullback(u);
-    expectClose(g1, fdGrad((v) => sum(mul(f(v), u)).item(), x), 1e-8);
+    expectClose(
+      g1,
+      fdGrad((v) => sum(mul(f(v), u)).item(), x),
+      1e-8,
+    );
     expectClose(g2, g1, 0);
     const [g3] = pullback(tensor([1, 0]));
-    expectClose(g3, fdGrad((v) => f(v).data[0]!, x), 1e-8);
+    expectClose(
+      g3,
+      fdGrad((v) => f(v).data[0]!, x),
+      1e-8,
+    );
   });
 
   it('rejects a cotangent of the wrong shape or structure', () => {
@@ -191,7 +220,9 @@ describe('jacobian, hessian, hvp', () => {
     for (let j = 0; j < 3; j++) {
       const e = tensor([0, 1, 2].map((k) => (k === j ? 1 : 0)));
       const column = fdDirectional(f, x, e);
-      const got = J.toArray().flat().map((row: number[]) => row[j]);
+      const got = J.toArray()
+        .flat()
+        .map((row: number[]) => row[j]);
       expectClose(tensor(got), Array.from(column.data), 1e-8);
     }
     const Jmat = jacobian((x: Tensor) => sum(x, 1))(t([2, 3]));
@@ -214,18 +245,38 @@ describe('jacobian, hessian, hvp', () => {
     const H = hessian(f)(x);
     expectClose(Hv, matmul(H, v), 1e-12);
     // and both agree with a finite difference of the gradient along v
-    expectClose(Hv, fdDirectional((z) => grad(f)(z), x, v), 1e-7);
+    expectClose(
+      Hv,
+      fdDirectional((z) => grad(f)(z), x, v),
+      1e-7,
+    );
   });
 });
 
 describe('higher-order derivatives', () => {
   // grad(grad(f)) must be exact for every unary op (in tfjs some second derivatives fail).
   const cases: [string, (x: Tensor) => Tensor, (x: number) => number, number][] = [
-    ['tanh', tanh, (x) => -2 * Math.tanh(x) / Math.cosh(x) ** 2, 0.6],
-    ['sigmoid', sigmoid, (x) => { const s = 1 / (1 + Math.exp(-x)); return s * (1 - s) * (1 - 2 * s); }, -0.9],
+    ['tanh', tanh, (x) => (-2 * Math.tanh(x)) / Math.cosh(x) ** 2, 0.6],
+    [
+      'sigmoid',
+      sigmoid,
+      (x) => {
+        const s = 1 / (1 + Math.exp(-x));
+        return s * (1 - s) * (1 - 2 * s);
+      },
+      -0.9,
+    ],
     ['exp', exp, Math.exp, 0.4],
     ['log', log, (x) => -1 / x ** 2, 1.7],
-    ['softplus', softplus, (x) => { const s = 1 / (1 + Math.exp(-x)); return s * (1 - s); }, 0.3],
+    [
+      'softplus',
+      softplus,
+      (x) => {
+        const s = 1 / (1 + Math.exp(-x));
+        return s * (1 - s);
+      },
+      0.3,
+    ],
     ['sqrt', sqrt, (x) => -0.25 * x ** -1.5, 2.2],
   ];
   for (const [name, op, second, at] of cases) {
@@ -260,6 +311,10 @@ describe('higher-order derivatives', () => {
     const p = penalty(W);
     expect(p.requiresGrad).toBe(true);
     p.backward();
-    expectClose(W.grad!, fdGrad((Wv) => penalty(Wv).item(), W0), 1e-7);
+    expectClose(
+      W.grad!,
+      fdGrad((Wv) => penalty(Wv).item(), W0),
+      1e-7,
+    );
   });
 });

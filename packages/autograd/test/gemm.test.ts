@@ -11,7 +11,15 @@ import { useThreads } from '../src/node/threads.ts';
 // sizes around the tile and block edges, offsets into the arrays, and NaN canaries around C.
 
 /** op(A)·op(B) and, per entry, Σ|a||b| (the scale of its rounding error). */
-function naive(A: ArrayLike<number>, B: ArrayLike<number>, m: number, k: number, n: number, ta: boolean, tb: boolean): { C: Float64Array; scale: Float64Array } {
+function naive(
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): { C: Float64Array; scale: Float64Array } {
   const C = new Float64Array(m * n);
   const scale = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -30,12 +38,22 @@ function naive(A: ArrayLike<number>, B: ArrayLike<number>, m: number, k: number,
   return { C, scale };
 }
 
-interface Case { m: number; k: number; n: number; ta: boolean; tb: boolean; ao: number; bo: number; co: number; seed: number }
+interface Case {
+  m: number;
+  k: number;
+  n: number;
+  ta: boolean;
+  tb: boolean;
+  ao: number;
+  bo: number;
+  co: number;
+  seed: number;
+}
 
 /** Runs one product on the current backend and checks it; f32 sums carry ~√k·ε32 relative error. */
 function check({ m, k, n, ta, tb, ao, bo, co, seed }: Case, f32: boolean): void {
   let s = seed >>> 0;
-  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const make = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
   const A = make(ao + m * k).map((_, i) => (i < ao ? NaN : r()));
   const B = make(bo + k * n).map((_, i) => (i < bo ? NaN : r()));
@@ -45,7 +63,8 @@ function check({ m, k, n, ta, tb, ao, bo, co, seed }: Case, f32: boolean): void 
   const rel = f32 ? 1e-5 * Math.sqrt(k) : 1e-12;
   for (let i = 0; i < E.length; i++) {
     const err = Math.abs(C[co + i]! - E[i]!);
-    if (!(err <= rel * scale[i]!)) expect.fail(`C[${i}] = ${C[co + i]}, expected ${E[i]} (±${rel * scale[i]!}) for ${JSON.stringify({ m, k, n, ta, tb, f32 })}`);
+    if (!(err <= rel * scale[i]!))
+      expect.fail(`C[${i}] = ${C[co + i]}, expected ${E[i]} (±${rel * scale[i]!}) for ${JSON.stringify({ m, k, n, ta, tb, f32 })}`);
   }
   for (let i = 0; i < co; i++) expect(C[i]).toBeNaN();
   for (let i = co + m * n; i < C.length; i++) expect(C[i]).toBeNaN();
@@ -53,9 +72,14 @@ function check({ m, k, n, ta, tb, ao, bo, co, seed }: Case, f32: boolean): void 
 
 const cases = (max: number) =>
   fc.record({
-    m: fc.integer({ min: 0, max }), k: fc.integer({ min: 0, max }), n: fc.integer({ min: 0, max }),
-    ta: fc.boolean(), tb: fc.boolean(),
-    ao: fc.integer({ min: 0, max: 5 }), bo: fc.integer({ min: 0, max: 5 }), co: fc.integer({ min: 0, max: 5 }),
+    m: fc.integer({ min: 0, max }),
+    k: fc.integer({ min: 0, max }),
+    n: fc.integer({ min: 0, max }),
+    ta: fc.boolean(),
+    tb: fc.boolean(),
+    ao: fc.integer({ min: 0, max: 5 }),
+    bo: fc.integer({ min: 0, max: 5 }),
+    co: fc.integer({ min: 0, max: 5 }),
     seed: fc.integer(),
   });
 
@@ -72,8 +96,14 @@ function using(backend: GemmBackend, body: () => void): void {
 describe('gemm, JS kernels', () => {
   it('equals the triple loop for all transpositions, sizes and offsets (2×4 blocks, 4-way unrolling)', () => {
     using('js', () => {
-      fc.assert(fc.property(cases(9), (c) => check(c, false)), { numRuns: 300 });
-      fc.assert(fc.property(cases(9), (c) => check(c, true)), { numRuns: 100 });
+      fc.assert(
+        fc.property(cases(9), (c) => check(c, false)),
+        { numRuns: 300 },
+      );
+      fc.assert(
+        fc.property(cases(9), (c) => check(c, true)),
+        { numRuns: 100 },
+      );
     });
   });
   it('writes float32 results', () => {
@@ -88,9 +118,17 @@ describe('gemm, JS kernels', () => {
 describe('gemm, WebAssembly kernels', () => {
   it('are available under Node', () => expect(wasmGemmReady()).toBe(true));
 
-  for (const [dtype, f32] of [['float32', true], ['float64', false]] as const) {
+  for (const [dtype, f32] of [
+    ['float32', true],
+    ['float64', false],
+  ] as const) {
     it(`equal the triple loop in ${dtype} for all transpositions, sizes 0..70 and offsets`, () => {
-      using('wasm', () => fc.assert(fc.property(cases(70), (c) => check(c, f32)), { numRuns: 150 }));
+      using('wasm', () =>
+        fc.assert(
+          fc.property(cases(70), (c) => check(c, f32)),
+          { numRuns: 150 },
+        ),
+      );
     });
 
     it(`equal the triple loop in ${dtype} across cache blocks (blocks shrunk to a few tiles)`, () => {
@@ -98,17 +136,32 @@ describe('gemm, WebAssembly kernels', () => {
       const saved = { ...blocking };
       Object.assign(blocking, { kc: 7, mc: 8, nc: 16 });
       try {
-        using('wasm', () => fc.assert(fc.property(cases(40), (c) => check(c, f32)), { numRuns: 150 }));
+        using('wasm', () =>
+          fc.assert(
+            fc.property(cases(40), (c) => check(c, f32)),
+            { numRuns: 150 },
+          ),
+        );
       } finally {
         Object.assign(blocking, saved);
       }
     });
 
     it(`equal the triple loop in ${dtype} on large products (several blocks of each size)`, () => {
-      const big = [[300, 257, 130], [70, 600, 1030], [130, 9, 300]] as const;
+      const big = [
+        [300, 257, 130],
+        [70, 600, 1030],
+        [130, 9, 300],
+      ] as const;
       using('wasm', () => {
         for (const [m, k, n] of big) {
-          for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) check({ m, k, n, ta, tb, ao: 3, bo: 1, co: 2, seed: m + k + n }, f32);
+          for (const [ta, tb] of [
+            [false, false],
+            [false, true],
+            [true, false],
+            [true, true],
+          ] as const)
+            check({ m, k, n, ta, tb, ao: 3, bo: 1, co: 2, seed: m + k + n }, f32);
         }
       });
     });
@@ -144,7 +197,11 @@ describe('gemm, WebAssembly kernels', () => {
   });
 
   it('match the JS kernels in float64 on the shapes of a small MLP', () => {
-    for (const [m, k, n, ta, tb] of [[10, 784, 30, false, true], [30, 10, 784, true, false], [10, 30, 10, false, false]] as const) {
+    for (const [m, k, n, ta, tb] of [
+      [10, 784, 30, false, true],
+      [30, 10, 784, true, false],
+      [10, 30, 10, false, false],
+    ] as const) {
       const A = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i));
       const B = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i));
       const [js, wasm] = (['js', 'wasm'] as const).map((b) => {
@@ -163,9 +220,18 @@ describe('gemm on threads (useThreads)', () => {
   it('gives results bit-identical to one thread, cutting C into bands of columns or of rows', () => {
     // (64, 300, 520): bands of columns; (700, 200, 40): C is narrow, bands of rows.
     for (const f32 of [true, false]) {
-      for (const [m, k, n] of [[64, 300, 520], [700, 200, 40]] as const) {
-        for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
-          const make = (size: number, f: (i: number) => number) => (f32 ? Float32Array.from({ length: size }, (_, i) => f(i)) : Float64Array.from({ length: size }, (_, i) => f(i)));
+      for (const [m, k, n] of [
+        [64, 300, 520],
+        [700, 200, 40],
+      ] as const) {
+        for (const [ta, tb] of [
+          [false, false],
+          [false, true],
+          [true, false],
+          [true, true],
+        ] as const) {
+          const make = (size: number, f: (i: number) => number) =>
+            f32 ? Float32Array.from({ length: size }, (_, i) => f(i)) : Float64Array.from({ length: size }, (_, i) => f(i));
           const A = make(m * k, (i) => Math.sin(i));
           const B = make(k * n, (i) => Math.cos(i * 0.7));
           const [one, two] = [1, 2].map((threads) => {

@@ -31,8 +31,19 @@ describe('.grad storage', () => {
 
   it('is not shared through a reshape view', () => {
     const x = tensor([1, 2, 3, 4], { requiresGrad: true });
-    const y = tensor([[1, 1], [1, 1]], { requiresGrad: true });
-    add(reshape(x, [2, 2]), y).backward(tensor([[1, 2], [3, 4]]));
+    const y = tensor(
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      { requiresGrad: true },
+    );
+    add(reshape(x, [2, 2]), y).backward(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(aliases(x.grad!, y.grad!)).toBe(false);
     expect(Array.from(y.grad!.data)).toEqual([1, 2, 3, 4]);
   });
@@ -54,8 +65,17 @@ describe('.grad storage', () => {
   });
 
   it('stays correct when a fresh cotangent becomes .grad and later passes accumulate into it', () => {
-    const W = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-    const x = tensor([[1, 0], [0, 2]]);
+    const W = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
+    const x = tensor([
+      [1, 0],
+      [0, 2],
+    ]);
     sum(matmul(x, W)).backward();
     const first = Array.from(W.grad!.data);
     sum(matmul(x, W)).backward();

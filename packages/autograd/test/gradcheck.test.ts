@@ -29,8 +29,16 @@ const cubeDetached = defineOp('cubeDetached', (x) => {
 
 const cubeRight = defineOp('cubeRight', (x) => ({ output: mul(mul(x, x), x), pullback: (dy) => [mul(dy, mul(mul(x, x), 3))] }));
 
-const a = (): Tensor => tensor([[0.5, -1.2], [0.3, 0.8]]);
-const b = (): Tensor => tensor([[1.5, 0.2], [-0.7, 0.4]]);
+const a = (): Tensor =>
+  tensor([
+    [0.5, -1.2],
+    [0.3, 0.8],
+  ]);
+const b = (): Tensor =>
+  tensor([
+    [1.5, 0.2],
+    [-0.7, 0.4],
+  ]);
 
 describe('gradcheck', () => {
   it('passes on correct ops and composites, to second order', () => {
@@ -52,14 +60,28 @@ describe('gradcheck', () => {
   });
 
   it('fails on a sign error, names input, element, output and values, and hints at the sign', () => {
-    const report = gradcheck(expSignError, tensor([[0.1, 0.2], [0.3, 0.4]]));
+    const report = gradcheck(
+      expSignError,
+      tensor([
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ]),
+    );
     expect(report.ok).toBe(false);
     const w = report.worst!;
     expect(w.input).toBe(0);
     expect(w.index).toEqual(w.output);
     expect(w.analytic).toBeCloseTo(-w.numeric, 6);
     const [i, j] = w.index!;
-    expect(w.numeric).toBeCloseTo(Math.exp([[0.1, 0.2], [0.3, 0.4]][i!]![j!]!), 6);
+    expect(w.numeric).toBeCloseTo(
+      Math.exp(
+        [
+          [0.1, 0.2],
+          [0.3, 0.4],
+        ][i!]![j!]!,
+      ),
+      6,
+    );
     expect(report.message).toContain(`first-order check failed at input 0 [${i}, ${j}] (shape [2, 2]), output [${i}, ${j}]`);
     expect(report.message).toMatch(/analytic +-1\.\d+\n +numeric +1\.\d+\n +difference 2\.\d+ > tolerance/);
     expect(report.message).toContain('hint: analytic is −1× numeric: a sign error?');
@@ -122,10 +144,14 @@ describe('gradcheck', () => {
     const x = tensor([[0.25, -1.5]], { dtype: 'float32', requiresGrad: true });
     const before = Array.from(x.data);
     const seen: string[] = [];
-    const report = gradcheck((t: Tensor) => {
-      seen.push(t.dtype);
-      return exp(t);
-    }, x, { secondOrder: true });
+    const report = gradcheck(
+      (t: Tensor) => {
+        seen.push(t.dtype);
+        return exp(t);
+      },
+      x,
+      { secondOrder: true },
+    );
     expect(report.ok, report.message).toBe(true);
     expect(new Set(seen)).toEqual(new Set(['float64']));
     expect(Array.from(x.data)).toEqual(before);

@@ -11,8 +11,22 @@ function param(values: number[][], name: string, scope: string): Tensor {
 
 /** x [2, 3] → net/l1 (matmul + add) → sigmoid in 'net' → net/l2 (matmul) → sum; no module code involved. */
 function twoLayers() {
-  const x = tensor([[1, 2, 3], [0, -1, 0.5]], { name: 'x' });
-  const W1 = param([[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]], 'W1', 'net/l1');
+  const x = tensor(
+    [
+      [1, 2, 3],
+      [0, -1, 0.5],
+    ],
+    { name: 'x' },
+  );
+  const W1 = param(
+    [
+      [0.1, 0.2],
+      [0.3, -0.4],
+      [0.5, 0.6],
+    ],
+    'W1',
+    'net/l1',
+  );
   const b1 = param([[0.01, -0.02]], 'b1', 'net/l1');
   const W2 = param([[1], [-1]], 'W2', 'net/l2');
   const h = withScope('net', () => {
@@ -31,7 +45,11 @@ const cotangents = (steps: readonly { cotangent: Node }[]): number[][] =>
     return typeof data === 'number' ? [data] : Array.from(data);
   });
 
-const edgesOf = (dot: string): string[] => dot.split('\n').filter((l) => l.includes('->')).map((l) => l.trim());
+const edgesOf = (dot: string): string[] =>
+  dot
+    .split('\n')
+    .filter((l) => l.includes('->'))
+    .map((l) => l.trim());
 
 describe('scopes in graph pictures', () => {
   it('withScope stamps every op recorded inside it, nested with /', () => {
@@ -157,7 +175,11 @@ describe('explain with annotations', () => {
     expect(md).toContain('**output**');
     expect(md).toContain('**neuron**');
     expect(md).toContain('| `u` | add | E1: δ = ∂ŷ/∂u |');
-    const json = trace.toJSON() as { note: string; groups: { name: string }[]; steps: { symbol: string | null; equation: string | null; cotangentLabel: string | null }[] };
+    const json = trace.toJSON() as {
+      note: string;
+      groups: { name: string }[];
+      steps: { symbol: string | null; equation: string | null; cotangentLabel: string | null }[];
+    };
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
     expect(json.note).toBe('a tanh neuron');
     expect(json.groups.map((g) => g.name)).toEqual(['output', 'neuron']);
@@ -166,11 +188,17 @@ describe('explain with annotations', () => {
 
   it('steps follow the pass: a leaf comes right after the last node that sends to it', () => {
     const { o } = neuron();
-    expect(explain(o).steps.map((s) => s.label)).toEqual(['o', 'z', 'b', 'mul#' + o.inputs![0]!.inputs![0]!.id, 'w', 'x']);
+    expect(explain(o).steps.map((s) => s.label)).toEqual(['o', 'z', 'b', `mul#${o.inputs![0]!.inputs![0]!.id}`, 'w', 'x']);
   });
 
   it('without groups the renderings are as before; a seed may still be passed directly', () => {
-    const W = tensor([[1, -1], [0.5, 2]], { requiresGrad: true, name: 'W' });
+    const W = tensor(
+      [
+        [1, -1],
+        [0.5, 2],
+      ],
+      { requiresGrad: true, name: 'W' },
+    );
     const y = sigmoid(matmul(tensor([[1, 2]]), W));
     const seed = tensor([[1, 0]]);
     const byNode = explain(y, seed);

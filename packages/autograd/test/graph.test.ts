@@ -51,7 +51,13 @@ describe('explain', () => {
   });
 
   it('works on tensors and needs a seed for a non-scalar output', () => {
-    const W = tensor([[1, -1], [0.5, 2]], { requiresGrad: true, name: 'W' });
+    const W = tensor(
+      [
+        [1, -1],
+        [0.5, 2],
+      ],
+      { requiresGrad: true, name: 'W' },
+    );
     const y = sigmoid(matmul(tensor([[1, 2]]), W));
     expect(() => explain(y)).toThrow(/seed/);
     const loss = sum(y).named('loss');

@@ -1,13 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { GraphError, Tensor, defineOp, matmul, mul, sum, tanh, tensor } from '../src/index.ts';
+import { GraphError, type Tensor, defineOp, matmul, mul, sum, tanh, tensor } from '../src/index.ts';
 
 /** A full collection: vitest.config.ts passes --expose-gc; outside it, turn the flag on here. */
 const gc: () => void =
-  typeof globalThis.gc === 'function'
-    ? (globalThis.gc as () => void)
-    : (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
+  typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
 
 /**
  * True once every target is gone. WeakRef targets survive until the current job ends, so each
@@ -38,7 +36,11 @@ function finalizations(count: number): { registry: FinalizationRegistry<string>;
   return { registry, done };
 }
 
-const matrix = (n: number) => tensor(Float64Array.from({ length: n * n }, (_, i) => Math.sin(i) / n), { shape: [n, n] });
+const matrix = (n: number) =>
+  tensor(
+    Float64Array.from({ length: n * n }, (_, i) => Math.sin(i) / n),
+    { shape: [n, n] },
+  );
 
 describe('memory', () => {
   it('lets the whole graph be collected after backward() once the user drops the result', async () => {

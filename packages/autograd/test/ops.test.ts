@@ -1,12 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getGemmBackend, gradcheck, grad, setGemmBackend, tensor, Tensor } from '../src/index.ts';
+import { getGemmBackend, gradcheck, grad, setGemmBackend, tensor, type Tensor } from '../src/index.ts';
 import type { GradcheckOptions } from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 import { broadcastShapes, broadcastTarget, oneAxis, plainIn, reduction, shapeArb } from './support/arbitraries.ts';
 import type { AxisArg, Domain, Plain, Shape } from './support/arbitraries.ts';
 import {
-  concatCase, gatherCase, linearCase, matmulCase, padCase, reshapeCase, scatterAddCase, sliceCase, squeezeCase, stackCase, transposeCase,
+  concatCase,
+  gatherCase,
+  linearCase,
+  matmulCase,
+  padCase,
+  reshapeCase,
+  scatterAddCase,
+  sliceCase,
+  squeezeCase,
+  stackCase,
+  transposeCase,
 } from './support/op-cases.ts';
 import type { Case } from './support/op-cases.ts';
 import { propertyParams } from './support/property.ts';
@@ -51,7 +61,10 @@ const reducing = (op: 'sum' | 'mean' | 'max' | 'min' | 'logSumExp', domain: Doma
     arity: 1,
     domains: [domain],
     cases: reduction().map(({ shape, axis, keepDims }) => ({ shapes: [shape], attrs: { axis, keepDims } })),
-    fn: ({ axis, keepDims }: { axis: AxisArg; keepDims: boolean }) => (x) => ops[op](x, axis, keepDims),
+    fn:
+      ({ axis, keepDims }: { axis: AxisArg; keepDims: boolean }) =>
+      (x) =>
+        ops[op](x, axis, keepDims),
     order: 2,
   });
 const alongAxis = (op: 'softmax' | 'logSoftmax'): Row =>
@@ -61,12 +74,16 @@ const alongAxis = (op: 'softmax' | 'logSoftmax'): Row =>
     arity: 1,
     domains: ['real'],
     cases: oneAxis().map(({ shape, axis }) => ({ shapes: [shape], attrs: { axis } })),
-    fn: ({ axis }: { axis: number | undefined }) => (x) => ops[op](x, axis),
+    fn:
+      ({ axis }: { axis: number | undefined }) =>
+      (x) =>
+        ops[op](x, axis),
     order: 2,
   });
 
 const whereCase = broadcastShapes(3).chain(([c, a, b]) =>
-  fc.array(fc.boolean(), { minLength: c!.reduce((n, d) => n * d, 1), maxLength: c!.reduce((n, d) => n * d, 1) })
+  fc
+    .array(fc.boolean(), { minLength: c!.reduce((n, d) => n * d, 1), maxLength: c!.reduce((n, d) => n * d, 1) })
     .map((mask) => ({ shapes: [a!, b!], attrs: { maskShape: c!, mask: mask.map(Number) } })),
 );
 
@@ -96,7 +113,10 @@ const table: Row[] = [
     arity: 2,
     domains: ['real', 'real'],
     cases: whereCase,
-    fn: ({ maskShape, mask }: { maskShape: Shape; mask: number[] }) => (a, b) => ops.where(tensor(mask, { shape: maskShape }), a, b),
+    fn:
+      ({ maskShape, mask }: { maskShape: Shape; mask: number[] }) =>
+      (a, b) =>
+        ops.where(tensor(mask, { shape: maskShape }), a, b),
     order: 2,
   }),
   reducing('sum', 'real'),
@@ -112,7 +132,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: broadcastTarget().map(({ small, big }) => ({ shapes: [big], attrs: { small } })),
-    fn: ({ small }: { small: Shape }) => (x) => ops.sumTo(x, small),
+    fn:
+      ({ small }: { small: Shape }) =>
+      (x) =>
+        ops.sumTo(x, small),
     order: 2,
   }),
   row({
@@ -121,7 +144,10 @@ const table: Row[] = [
     arity: 2,
     domains: ['real', 'real'],
     cases: matmulCase(),
-    fn: ({ transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }) => (a, b) => ops.matmul(a, b, { transposeA, transposeB }),
+    fn:
+      ({ transposeA, transposeB }: { transposeA: boolean; transposeB: boolean }) =>
+      (a, b) =>
+        ops.matmul(a, b, { transposeA, transposeB }),
     order: 2,
   }),
   row({
@@ -148,7 +174,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: transposeCase(),
-    fn: ({ perm }: { perm: number[] | undefined }) => (x) => ops.transpose(x, perm),
+    fn:
+      ({ perm }: { perm: number[] | undefined }) =>
+      (x) =>
+        ops.transpose(x, perm),
     order: 2,
   }),
   row({
@@ -157,7 +186,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: reshapeCase(),
-    fn: ({ target }: { target: number[] }) => (x) => ops.reshape(x, target),
+    fn:
+      ({ target }: { target: number[] }) =>
+      (x) =>
+        ops.reshape(x, target),
     order: 2,
   }),
   row({
@@ -166,7 +198,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: broadcastTarget().map(({ small, big }) => ({ shapes: [small], attrs: { big } })),
-    fn: ({ big }: { big: Shape }) => (x) => ops.broadcastTo(x, big),
+    fn:
+      ({ big }: { big: Shape }) =>
+      (x) =>
+        ops.broadcastTo(x, big),
     order: 2,
   }),
   row({
@@ -175,7 +210,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: sliceCase(),
-    fn: ({ begin, end }: { begin: number[]; end: (number | undefined)[] | undefined }) => (x) => ops.slice(x, begin, end),
+    fn:
+      ({ begin, end }: { begin: number[]; end: (number | undefined)[] | undefined }) =>
+      (x) =>
+        ops.slice(x, begin, end),
     order: 2,
   }),
   row({
@@ -184,7 +222,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: padCase(),
-    fn: ({ before, after }: { before: number[]; after: number[] }) => (x) => ops.pad(x, before, after),
+    fn:
+      ({ before, after }: { before: number[]; after: number[] }) =>
+      (x) =>
+        ops.pad(x, before, after),
     order: 2,
   }),
   row({
@@ -193,7 +234,10 @@ const table: Row[] = [
     arity: 3,
     domains: ['real', 'real', 'real'],
     cases: concatCase(),
-    fn: ({ axis }: { axis: number }) => (...xs) => ops.concat(xs, axis),
+    fn:
+      ({ axis }: { axis: number }) =>
+      (...xs) =>
+        ops.concat(xs, axis),
     order: 2,
   }),
   row({
@@ -202,7 +246,10 @@ const table: Row[] = [
     arity: 2,
     domains: ['real', 'real'],
     cases: stackCase(),
-    fn: ({ axis }: { axis: number }) => (...xs) => ops.stack(xs, axis),
+    fn:
+      ({ axis }: { axis: number }) =>
+      (...xs) =>
+        ops.stack(xs, axis),
     order: 2,
   }),
   row({
@@ -211,8 +258,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: gatherCase(),
-    fn: ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) => (x) =>
-      ops.gather(x, tensor(indices, { shape: indexShape }), axis),
+    fn:
+      ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) =>
+      (x) =>
+        ops.gather(x, tensor(indices, { shape: indexShape }), axis),
     order: 2,
   }),
   row({
@@ -221,8 +270,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: scatterAddCase(),
-    fn: ({ axis, indices, indexShape, size }: { axis: number; indices: number[]; indexShape: number[]; size: number }) => (u) =>
-      ops.scatterAdd(u, tensor(indices, { shape: indexShape }), axis, size),
+    fn:
+      ({ axis, indices, indexShape, size }: { axis: number; indices: number[]; indexShape: number[]; size: number }) =>
+      (u) =>
+        ops.scatterAdd(u, tensor(indices, { shape: indexShape }), axis, size),
     order: 2,
   }),
   row({
@@ -231,7 +282,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: shapeArb(0, 2).chain((shape) => fc.integer({ min: -(shape.length + 1), max: shape.length }).map((axis) => ({ shapes: [shape], attrs: { axis } }))),
-    fn: ({ axis }: { axis: number }) => (x) => ops.expandDims(x, axis),
+    fn:
+      ({ axis }: { axis: number }) =>
+      (x) =>
+        ops.expandDims(x, axis),
     order: 2,
   }),
   row({
@@ -240,7 +294,10 @@ const table: Row[] = [
     arity: 1,
     domains: ['real'],
     cases: squeezeCase(),
-    fn: ({ axis }: { axis: number | number[] | undefined }) => (x) => ops.squeeze(x, axis),
+    fn:
+      ({ axis }: { axis: number | number[] | undefined }) =>
+      (x) =>
+        ops.squeeze(x, axis),
     order: 2,
   }),
   // cast: a float32 round trip then a square, checked with a step and tolerances that float32
@@ -266,7 +323,10 @@ function toTensor(p: Plain): Tensor {
 
 describe('op table: gradcheck to first and second order', () => {
   it('covers every differentiable export of ops/index.ts', () => {
-    const exported = Object.entries(ops).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
+    const exported = Object.entries(ops)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
     const covered = [...new Set(table.map((r) => r.op as string))];
     expect([...covered, ...notDifferentiable].sort()).toEqual(exported);
     expect(covered.filter((op) => notDifferentiable.includes(op))).toEqual([]);
@@ -349,7 +409,15 @@ describe('known values at the edges', () => {
 
   it('max with ties splits the gradient equally; maximum and minimum split ½/½', () => {
     expect(gradAt((t) => ops.max(t), [1, 3, 3])).toEqual([0, 0.5, 0.5]);
-    expect(gradAt((t) => ops.min(t, 1), [[2, 2, 5], [1, 4, 1]])).toEqual([0.5, 0.5, 0, 0.5, 0, 0.5]);
+    expect(
+      gradAt(
+        (t) => ops.min(t, 1),
+        [
+          [2, 2, 5],
+          [1, 4, 1],
+        ],
+      ),
+    ).toEqual([0.5, 0.5, 0, 0.5, 0, 0.5]);
     const [da, db] = grad((a: Tensor, b: Tensor) => ops.sum(ops.maximum(a, b)), { argnums: [0, 1] })(tensor([1, 2, 3]), tensor([1, 0, 5])) as Tensor[];
     expect(Array.from(da!.data)).toEqual([0.5, 1, 0]);
     expect(Array.from(db!.data)).toEqual([0.5, 0, 1]);
@@ -372,7 +440,15 @@ describe('known values at the edges', () => {
 
   it('gather with repeated indices accumulates; negative indices count from the end', () => {
     expect(gradAt((x) => ops.gather(x, [0, 0, 2, -1]), [10, 20, 30])).toEqual([2, 0, 2]);
-    expect(gradAt((x) => ops.gather(x, [1, -2, 1], 1), [[1, 2], [3, 4]])).toEqual([1, 2, 1, 2]);
+    expect(
+      gradAt(
+        (x) => ops.gather(x, [1, -2, 1], 1),
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    ).toEqual([1, 2, 1, 2]);
   });
 
   it('cast: values round to float32, the cotangent comes back in the input dtype', () => {
@@ -399,8 +475,14 @@ describe('float32 agrees with float64 within float32 tolerance', () => {
     ['div by 1 + x²', (x) => ops.div(x, ops.add(ops.square(x), 1))],
     ['matmul with its transpose', (x) => ops.matmul(x, x, { transposeB: true })],
   ];
-  const values = [[0.3, -1.2, 2.5], [-0.7, 1.1, 0.05]];
-  const weights = [[1, -2, 0.5], [0.25, 3, -1]];
+  const values = [
+    [0.3, -1.2, 2.5],
+    [-0.7, 1.1, 0.05],
+  ];
+  const weights = [
+    [1, -2, 0.5],
+    [0.25, 3, -1],
+  ];
 
   it.each(cases)('%s: values and gradients', (_, f) => {
     const run = (dtype: 'float32' | 'float64'): { y: number[]; g: number[] } => {
@@ -423,8 +505,14 @@ describe('float32 agrees with float64 within float32 tolerance', () => {
 describe('linear', () => {
   it('equals add(matmul(x, W, { transposeB: true }), b) to the last bit, float32 and float64', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const x = tensor(Array.from({ length: 2 * 3 * 5 }, (_, i) => Math.sin(i)), { shape: [2, 3, 5], dtype });
-      const w = tensor(Array.from({ length: 4 * 5 }, (_, i) => Math.cos(i)), { shape: [4, 5], dtype });
+      const x = tensor(
+        Array.from({ length: 2 * 3 * 5 }, (_, i) => Math.sin(i)),
+        { shape: [2, 3, 5], dtype },
+      );
+      const w = tensor(
+        Array.from({ length: 4 * 5 }, (_, i) => Math.cos(i)),
+        { shape: [4, 5], dtype },
+      );
       const b = tensor([0.1, -0.2, 0.3, 0.7], { dtype });
       const fused = ops.linear(x, w, b);
       const plain = ops.add(ops.matmul(x, w, { transposeB: true }), b);
@@ -436,7 +524,13 @@ describe('linear', () => {
   it('its first-order pullback gives the gradients of the recorded pullback to the last bit (0–2 leading axes, with and without bias, both backends)', () => {
     const values = (n: number, phase: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(3 * i + phase));
     const grads = (shape: number[], withBias: boolean, dtype: 'float32' | 'float64', createGraph: boolean): number[][] => {
-      const x = tensor(values(shape.reduce((a, b) => a * b, 1), 0), { shape, dtype, requiresGrad: true });
+      const x = tensor(
+        values(
+          shape.reduce((a, b) => a * b, 1),
+          0,
+        ),
+        { shape, dtype, requiresGrad: true },
+      );
       const w = tensor(values(6 * 5, 1), { shape: [6, 5], dtype, requiresGrad: true });
       const b = withBias ? tensor(values(6, 2), { dtype, requiresGrad: true }) : null;
       const y = ops.linear(x, w, b);

@@ -75,7 +75,11 @@ describe('the first-order pass on numbers', () => {
         fc.pre(steps.every((s) => SMOOTH.has(opName(s.op))));
         const leaves = values.map((v) => scalar(v));
         run(steps, leaves).backward();
-        const f = (vs: number[]) => run(steps, vs.map((v) => new Scalar(v))).data;
+        const f = (vs: number[]) =>
+          run(
+            steps,
+            vs.map((v) => new Scalar(v)),
+          ).data;
         const h = 1e-6;
         values.forEach((_, i) => {
           const up = values.map((v, j) => (j === i ? v + h : v));
@@ -112,7 +116,7 @@ describe('the first-order pass on numbers', () => {
     const h = x.tanh().retainGrad();
     h.mul(h).backward();
     expect(h.grad).toBeCloseTo(2 * Math.tanh(0.5), 14);
-    expect(x.grad).toBeCloseTo(2 * Math.tanh(0.5) / Math.cosh(0.5) ** 2, 14);
+    expect(x.grad).toBeCloseTo((2 * Math.tanh(0.5)) / Math.cosh(0.5) ** 2, 14);
   });
 
   it('hands graphs with a custom op to the generic pass', () => {

@@ -62,7 +62,7 @@ describe('Scalar (micrograd)', () => {
     x.zeroGrad();
     dx.backward();
     // d²/dx² tanh x = −2 tanh x sech²x
-    expect(x.grad).toBeCloseTo(-2 * Math.tanh(0.5) / Math.cosh(0.5) ** 2, 12);
+    expect(x.grad).toBeCloseTo((-2 * Math.tanh(0.5)) / Math.cosh(0.5) ** 2, 12);
   });
 
   it('differentiates three times: d³/dx³ x⁴ = 24x', () => {

@@ -3,11 +3,20 @@ import { tensor, scalar, sum, matmul } from '../src/index.ts';
 
 describe('engine smoke', () => {
   it('differentiates a tensor expression against hand-derived values', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const w = tensor([[1], [-1]], { requiresGrad: true });
     sum(matmul(x, w).mul(2)).backward();
     // y = 2·1ᵀ(Xw)  =>  dX = 2·1 wᵀ, dw = 2·Xᵀ1
-    expect(x.grad!.toArray()).toEqual([[2, -2], [2, -2]]);
+    expect(x.grad!.toArray()).toEqual([
+      [2, -2],
+      [2, -2],
+    ]);
     expect(w.grad!.toArray()).toEqual([[8], [12]]);
   });
   it('differentiates micrograd scalars', () => {

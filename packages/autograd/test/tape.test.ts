@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  GraphError,
-  Tensor,
-  add,
-  grad,
-  matmul,
-  mul,
-  noGrad,
-  scalar,
-  sum,
-  tanh,
-  tensor,
-} from '../src/index.ts';
+import { GraphError, type Tensor, add, grad, matmul, mul, noGrad, scalar, sum, tanh, tensor } from '../src/index.ts';
 import { expectClose, fdGrad, fixedTensor as t } from './support/fd.ts';
 
 describe('the backward pass', () => {
@@ -20,7 +8,11 @@ describe('the backward pass', () => {
     // y = x·x + tanh(x) + 3x: x feeds three branches (four uses)
     const f = (v: Tensor) => add(add(mul(v, v), tanh(v)), mul(v, 3));
     f(x).backward();
-    expectClose(x.grad!, fdGrad((v) => f(v).item(), x), 1e-8);
+    expectClose(
+      x.grad!,
+      fdGrad((v) => f(v).item(), x),
+      1e-8,
+    );
     // closed form: 2x + sech²x + 3
     expectClose(x.grad!, 2 * 0.7 + 1 / Math.cosh(0.7) ** 2 + 3, 1e-12);
   });
@@ -90,23 +82,40 @@ describe('the backward pass', () => {
   });
 
   it('asks for a seed of the output shape when the root is not a single element', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
     const y = mul(x, x);
     expect(() => y.backward()).toThrow(GraphError);
     expect(() => y.backward()).toThrow(/^backward: .*shape \[2, 3\].*pass a seed/);
   });
 
   it('pulls back an explicit seed: x.grad = vᵀJ, checked against finite differences', () => {
-    const W = tensor([[0.5, -1, 2], [1.5, 0.25, -0.75]]);
+    const W = tensor([
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.75],
+    ]);
     const f = (x: Tensor) => tanh(matmul(W, x)); // [2, 3] @ [3] -> [2]
     const v = tensor([0.3, -1.2]);
     const x = tensor([0.2, -0.4, 0.9], { requiresGrad: true });
     f(x).backward(v);
-    expectClose(x.grad!, fdGrad((z) => sum(mul(f(z), v)).item(), x), 1e-8);
+    expectClose(
+      x.grad!,
+      fdGrad((z) => sum(mul(f(z), v)).item(), x),
+      1e-8,
+    );
     // a numeric seed fills the output shape
     x.zeroGrad();
     f(x).backward(2);
-    expectClose(x.grad!, fdGrad((z) => sum(f(z)).item() * 2, x), 1e-8);
+    expectClose(
+      x.grad!,
+      fdGrad((z) => sum(f(z)).item() * 2, x),
+      1e-8,
+    );
   });
 
   it('records the backward pass with createGraph: the second derivative of x³ is 6x', () => {
@@ -168,8 +177,16 @@ describe('the backward pass', () => {
         f(a, b).backward();
         expect(a.grad!.shape).toEqual(sa);
         expect(b.grad!.shape).toEqual(sb);
-        expectClose(a.grad!, fdGrad((x) => f(x, b).item(), a), 1e-8);
-        expectClose(b.grad!, fdGrad((y) => f(a, y).item(), b), 1e-8);
+        expectClose(
+          a.grad!,
+          fdGrad((x) => f(x, b).item(), a),
+          1e-8,
+        );
+        expectClose(
+          b.grad!,
+          fdGrad((y) => f(a, y).item(), b),
+          1e-8,
+        );
       });
     }
   });

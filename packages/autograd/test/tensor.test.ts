@@ -26,10 +26,16 @@ describe('tensor()', () => {
   });
 
   it('copies its source: mutating the array or typed array afterwards changes nothing', () => {
-    const nested = [[1, 2], [3, 4]];
+    const nested = [
+      [1, 2],
+      [3, 4],
+    ];
     const a = tensor(nested);
     nested[0]![0] = 99;
-    expect(a.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(a.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
 
     const typed = new Float64Array([1, 2, 3]);
     const b = tensor(typed);
@@ -62,7 +68,10 @@ describe('tensor()', () => {
 
   it('reads flat data in a given shape', () => {
     const x = tensor([1, 2, 3, 4, 5, 6], { shape: [2, 3] });
-    expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(x.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(tensor(new Float64Array([7]), { shape: [] }).toArray()).toBe(7);
     expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow(ValueError);
     expect(() => tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/^tensor: 3 values cannot fill shape \[2, 2\]/);
@@ -76,7 +85,12 @@ describe('tensor()', () => {
   });
 
   it('rejects ragged data, naming tensor, the position and the expected shape', () => {
-    const err = thrown(() => tensor([[1, 2, 3], [4, 5]]));
+    const err = thrown(() =>
+      tensor([
+        [1, 2, 3],
+        [4, 5],
+      ]),
+    );
     expect(err).toBeInstanceOf(ValueError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/^tensor: /);
@@ -88,8 +102,18 @@ describe('tensor()', () => {
   });
 
   it('rejects non-numeric entries, naming tensor, the position and the expected shape', () => {
-    expect(() => tensor([[1, 'a'], [3, 4]] as never)).toThrow(ValueError);
-    expect(() => tensor([[1, 'a'], [3, 4]] as never)).toThrow(/^tensor: element at \[0, 1\] is string a.*\[2, 2\]/);
+    expect(() =>
+      tensor([
+        [1, 'a'],
+        [3, 4],
+      ] as never),
+    ).toThrow(ValueError);
+    expect(() =>
+      tensor([
+        [1, 'a'],
+        [3, 4],
+      ] as never),
+    ).toThrow(/^tensor: element at \[0, 1\] is string a.*\[2, 2\]/);
     expect(() => tensor([1, [2]] as never)).toThrow(/^tensor: element at \[1\].*\[2\]/);
     expect(() => tensor([1, null] as never)).toThrow(/^tensor: element at \[1\] is null/);
     expect(() => tensor('12' as never)).toThrow(/^tensor: cannot make a tensor from string/);
@@ -118,7 +142,10 @@ describe('Tensor accessors', () => {
 
 describe('creation helpers', () => {
   it('zeros and ones', () => {
-    expect(zeros([2, 3]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(zeros([2, 3]).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     expect(ones([2], 'float32').data).toEqual(new Float32Array([1, 1]));
     expect(zeros([]).toArray()).toBe(0);
     expect(zeros([0, 3]).size).toBe(0);
@@ -137,7 +164,11 @@ describe('creation helpers', () => {
   });
 
   it('eye is the identity', () => {
-    expect(eye(3).toArray()).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(eye(3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
     expect(eye(0).shape).toEqual([0, 0]);
     expect(() => eye(-1)).toThrow(/^eye: /);
   });

@@ -1,6 +1,6 @@
 // Weight initialisers. Each fills a new tensor in row-major order from the given Rng, one draw
 // per element, so the same seed gives the same numbers on every platform.
-import { Tensor, ValueError, formatShape, zeros } from '@pullback/autograd';
+import { type Tensor, ValueError, formatShape, zeros } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { checkDType, checkPositive, checkShape, describe } from './internal/check.ts';
 import { Rng } from './random.ts';

@@ -1,7 +1,7 @@
 import {
   DTypeError,
   ShapeError,
-  Tensor,
+  type Tensor,
   ValueError,
   add,
   formatShape,
@@ -74,10 +74,13 @@ export class Linear extends Module {
     const shape = [outFeatures, inFeatures];
     // The weight is drawn before the bias, so a seed fixes both.
     const w =
-      init === 'normal' ? normal(shape, rng, 1, dtype)
-      : init === 'scaledNormal' ? scaledNormal(shape, rng, dtype)
-      : init === 'glorot' ? glorotUniform(shape, rng, dtype)
-      : heNormal(shape, rng, dtype);
+      init === 'normal'
+        ? normal(shape, rng, 1, dtype)
+        : init === 'scaledNormal'
+          ? scaledNormal(shape, rng, dtype)
+          : init === 'glorot'
+            ? glorotUniform(shape, rng, dtype)
+            : heNormal(shape, rng, dtype);
     this.weight = this.registerParameter('weight', w);
     if (hasBias) {
       const b = init === 'normal' || init === 'scaledNormal' ? normal([outFeatures], rng, 1, dtype) : zerosInit([outFeatures], dtype);
@@ -112,7 +115,10 @@ export class Linear extends Module {
       );
     }
     if (x.dtype !== this.weight.dtype) {
-      throw new DTypeError(fn, `input has dtype ${x.dtype} but the layer's weight has dtype ${this.weight.dtype}; cast the input with .cast('${this.weight.dtype}')`);
+      throw new DTypeError(
+        fn,
+        `input has dtype ${x.dtype} but the layer's weight has dtype ${this.weight.dtype}; cast the input with .cast('${this.weight.dtype}')`,
+      );
     }
   }
 }
@@ -184,11 +190,16 @@ export class Softmax extends Module {
 /** The activation layer for a name: 'sigmoid' → new Sigmoid(), ..., 'softmax' → new Softmax(). */
 export function activationLayer(name: ActivationName | 'softmax'): ElementwiseActivation | Softmax {
   switch (checkChoice('activationLayer', 'activation', name, [...ACTIVATION_NAMES, 'softmax'] as const)) {
-    case 'sigmoid': return new Sigmoid();
-    case 'tanh': return new Tanh();
-    case 'relu': return new ReLU();
-    case 'identity': return new Identity();
-    case 'softmax': return new Softmax();
+    case 'sigmoid':
+      return new Sigmoid();
+    case 'tanh':
+      return new Tanh();
+    case 'relu':
+      return new ReLU();
+    case 'identity':
+      return new Identity();
+    case 'softmax':
+      return new Softmax();
   }
 }
 

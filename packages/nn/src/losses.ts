@@ -101,10 +101,16 @@ export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tens
   const cost = tensor(0.5 * total * scale, { dtype: p.dtype });
   // C = s Σ ½(a − y)²  =>  da = s dC (a − y), dy = −da   (with engine ops, so second
   // derivatives are exact too)
-  return record('quadraticCost', [p, t], cost, (dc: Tensor, needs) => {
-    const da = mul(sub(p, t), mul(dc, scale));
-    return [needs[0] ? da : null, needs[1] ? neg(da) : null];
-  }, { reduction });
+  return record(
+    'quadraticCost',
+    [p, t],
+    cost,
+    (dc: Tensor, needs) => {
+      const da = mul(sub(p, t), mul(dc, scale));
+      return [needs[0] ? da : null, needs[1] ? neg(da) : null];
+    },
+    { reduction },
+  );
 }
 
 /** quadraticCost's arguments, checked (both forms report as quadraticCost). */

@@ -47,7 +47,10 @@ export class MLP extends Module {
     super();
     const fn = 'MLP';
     if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((n) => Number.isSafeInteger(n) && n >= 1)) {
-      throw new ValueError(fn, `sizes must list at least two positive integers (input, ..., output), e.g. [784, 30, 10]; got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : describe(sizes)}`);
+      throw new ValueError(
+        fn,
+        `sizes must list at least two positive integers (input, ..., output), e.g. [784, 30, 10]; got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : describe(sizes)}`,
+      );
     }
     const o = checkOptions<MLPOptions>(fn, options);
     checkKeys(fn, o, MLP_OPTIONS);

@@ -11,7 +11,10 @@ export interface L2Options {
 
 /** The weight matrices of a model: parameters whose dotted name ends in `weight` (never biases). */
 export function weightParameters(model: Module): Tensor[] {
-  return model.namedParameters().filter(([name]) => name === 'weight' || name.endsWith('.weight')).map(([, t]) => t);
+  return model
+    .namedParameters()
+    .filter(([name]) => name === 'weight' || name.endsWith('.weight'))
+    .map(([, t]) => t);
 }
 
 /**

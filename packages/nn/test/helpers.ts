@@ -2,7 +2,7 @@
 // tiny error-checking helper, and fixtures used by several files. Nothing here uses the engine's
 // backward pass.
 import { expect } from 'vitest';
-import { PullbackError, Tensor, mul, ones, tensor } from '@pullback/autograd';
+import { type PullbackError, type Tensor, mul, ones, tensor } from '@pullback/autograd';
 import { Linear, Module } from '../src/index.ts';
 import type { MLP } from '../src/index.ts';
 import type { RefActivation, RefNetwork } from '../src/reference/index.ts';
@@ -44,7 +44,9 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     const a = actual[i]!;
     const e = expected[i]!;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      throw new Error(`element ${i}: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})\nactual:   [${Array.from(actual).join(', ')}]\nexpected: [${Array.from(expected).join(', ')}]`);
+      throw new Error(
+        `element ${i}: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})\nactual:   [${Array.from(actual).join(', ')}]\nexpected: [${Array.from(expected).join(', ')}]`,
+      );
     }
   }
 }

@@ -22,7 +22,9 @@ describe('initialisers', () => {
   it('give pinned values for seed 7 (a platform or algorithm change shows up here)', () => {
     expect(Array.from(normal([2, 2], new Rng(7)).data)).toEqual([0.28672498231125265, -0.13524566962464557, -0.35028640974724196, 0.943271109767572]);
     // N(0, 1/n_in) with n_in = 4: the same draws halved.
-    expect(Array.from(scaledNormal([2, 4], new Rng(7)).data).slice(0, 4)).toEqual([0.14336249115562633, -0.06762283481232279, -0.17514320487362098, 0.471635554883786]);
+    expect(Array.from(scaledNormal([2, 4], new Rng(7)).data).slice(0, 4)).toEqual([
+      0.14336249115562633, -0.06762283481232279, -0.17514320487362098, 0.471635554883786,
+    ]);
     expect(Array.from(glorotUniform([2, 3], new Rng(7)).data)).toEqual([
       -0.9880704774614478, 0.9417612100876696, -0.22514339910884706, -0.4237387265151985, 0.34439160231211474, -0.4302475549151632,
     ]);
@@ -44,13 +46,13 @@ describe('initialisers', () => {
     expect(n.variance / 4).toBeCloseTo(1, 1);
     expect(scaledNormal([out, inn], rng).data.length).toBe(out * inn);
     expect(stats(scaledNormal([out, inn], rng).data).variance * inn).toBeCloseTo(1, 1);
-    expect(stats(heNormal([out, inn], rng).data).variance * inn / 2).toBeCloseTo(1, 1);
-    expect(stats(glorotNormal([out, inn], rng).data).variance * (inn + out) / 2).toBeCloseTo(1, 1);
+    expect((stats(heNormal([out, inn], rng).data).variance * inn) / 2).toBeCloseTo(1, 1);
+    expect((stats(glorotNormal([out, inn], rng).data).variance * (inn + out)) / 2).toBeCloseTo(1, 1);
     const a = Math.sqrt(6 / (inn + out));
     const g = stats(glorotUniform([out, inn], rng).data);
     expect(g.min).toBeGreaterThanOrEqual(-a);
     expect(g.max).toBeLessThan(a);
-    expect(g.variance / (a * a / 3)).toBeCloseTo(1, 1);
+    expect(g.variance / ((a * a) / 3)).toBeCloseTo(1, 1);
     const h = stats(heUniform([out, inn], rng).data);
     expect(h.max).toBeLessThan(Math.sqrt(6 / inn));
     expect(h.variance / (2 / inn)).toBeCloseTo(1, 1);

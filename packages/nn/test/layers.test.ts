@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, Tensor, ValueError, sum, tensor } from '@pullback/autograd';
+import { DTypeError, ShapeError, type Tensor, ValueError, sum, tensor } from '@pullback/autograd';
 import { Identity, Linear, ReLU, Rng, Sequential, Sigmoid, Softmax, Tanh, activationLayer, quadraticCost } from '../src/index.ts';
 import { centralDifference, expectClose, expectError } from './helpers.ts';
 
@@ -64,8 +64,14 @@ describe('Linear', () => {
 
   it('backpropagates: ∂C/∂W matches central differences', () => {
     const layer = new Linear(3, 2, { seed: 2 });
-    const x = tensor([[0.2, -0.4, 1], [0.7, 0.1, -0.3]]);
-    const y = tensor([[1, 0], [0, 1]]);
+    const x = tensor([
+      [0.2, -0.4, 1],
+      [0.7, 0.1, -0.3],
+    ]);
+    const y = tensor([
+      [1, 0],
+      [0, 1],
+    ]);
     quadraticCost(layer.forward(x), y).backward();
     const w0 = Array.from(layer.weight.data);
     const numeric = centralDifference((w) => {
@@ -97,16 +103,34 @@ describe('activation layers', () => {
   const z = (): Tensor => tensor(zs);
 
   it('compute their functions', () => {
-    expectClose(new Sigmoid().forward(z()).data, zs.map((v) => 1 / (1 + Math.exp(-v))), 1e-15);
+    expectClose(
+      new Sigmoid().forward(z()).data,
+      zs.map((v) => 1 / (1 + Math.exp(-v))),
+      1e-15,
+    );
     expectClose(new Tanh().forward(z()).data, zs.map(Math.tanh), 1e-15);
     expect(Array.from(new ReLU().forward(z()).data)).toEqual(zs.map((v) => Math.max(v, 0)));
     const t = z();
     expect(new Identity().forward(t)).toBe(t);
-    const s = new Softmax().forward(tensor([[1, 2, 3], [1000, 0, -1000]]));
+    const s = new Softmax().forward(
+      tensor([
+        [1, 2, 3],
+        [1000, 0, -1000],
+      ]),
+    );
     const e = [Math.exp(1), Math.exp(2), Math.exp(3)];
     const tot = e[0]! + e[1]! + e[2]!;
     expectClose(s.data, [...e.map((v) => v / tot), 1, Math.exp(-1000), 0], 1e-14, 1e-300);
-    expectClose(new Softmax(0).forward(tensor([[0, 1], [0, 1]])).data, [0.5, 0.5, 0.5, 0.5], 1e-15);
+    expectClose(
+      new Softmax(0).forward(
+        tensor([
+          [0, 1],
+          [0, 1],
+        ]),
+      ).data,
+      [0.5, 0.5, 0.5, 0.5],
+      1e-15,
+    );
   });
 
   it('derivative(z) matches central differences of forward', () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DTypeError, ShapeError, Tensor, ValueError, gradcheck, hessian, mul, sigmoid, tensor } from '@pullback/autograd';
-import {
-  binaryCrossEntropy,
-  binaryCrossEntropyWithLogits,
-  crossEntropyCost,
-  mseLoss,
-  quadraticCost,
-  softmaxCrossEntropy,
-} from '../src/index.ts';
+import { DTypeError, ShapeError, type Tensor, ValueError, gradcheck, hessian, mul, sigmoid, tensor } from '@pullback/autograd';
+import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropyCost, mseLoss, quadraticCost, softmaxCrossEntropy } from '../src/index.ts';
 import { quadraticCostSteps } from '../src/losses.ts';
 import { expectClose, expectError, gradientVsFiniteDifferences } from './helpers.ts';
 
@@ -22,8 +15,14 @@ function checkGrad(loss: (x: Tensor) => Tensor, values: number[], shape: number[
 }
 
 describe('quadraticCost and mseLoss', () => {
-  const a = [[0.2, 0.8], [0.6, 0.4]];
-  const y = [[0, 1], [1, 0]];
+  const a = [
+    [0.2, 0.8],
+    [0.6, 0.4],
+  ];
+  const y = [
+    [0, 1],
+    [1, 0],
+  ];
 
   it('quadraticCost = mean over examples of ½‖a − y‖² (the seeds’ convention)', () => {
     // ½(0.2² + 0.2²) = 0.04 and ½(0.4² + 0.4²) = 0.16.
@@ -39,7 +38,10 @@ describe('quadraticCost and mseLoss', () => {
   });
 
   it('gradients match central differences', () => {
-    const target = t([[0.1, -0.3, 0.5], [1, 2, -1]]);
+    const target = t([
+      [0.1, -0.3, 0.5],
+      [1, 2, -1],
+    ]);
     const values = [0.4, 0.2, -0.7, 1.5, 0.3, 0.9];
     for (const reduction of ['mean', 'sum'] as const) {
       checkGrad((x) => quadraticCost(x, target, { reduction }), values, [2, 3]);
@@ -54,8 +56,16 @@ describe('quadraticCost is one fused op', () => {
   it('records one node whose value and gradients equal the step-by-step cost (ranks 1–3, both reductions)', () => {
     const cases: [number[], number[], number[]][] = [
       [[3], [0.4, -0.2, 0.9], [0, 1, 0.5]],
-      [[2, 3], [0.4, 0.2, -0.7, 1.5, 0.3, 0.9], [0.1, -0.3, 0.5, 1, 2, -1]],
-      [[2, 2, 2], [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8], [1, 0, 0, 1, 0, 1, 1, 0]],
+      [
+        [2, 3],
+        [0.4, 0.2, -0.7, 1.5, 0.3, 0.9],
+        [0.1, -0.3, 0.5, 1, 2, -1],
+      ],
+      [
+        [2, 2, 2],
+        [0.1, 0.2, 0.3, 0.4, -0.5, 0.6, 0.7, 0.8],
+        [1, 0, 0, 1, 0, 1, 1, 0],
+      ],
     ];
     for (const [shape, av, yv] of cases) {
       for (const reduction of ['mean', 'sum'] as const) {
@@ -75,16 +85,40 @@ describe('quadraticCost is one fused op', () => {
 
   it('its pullback is exact to second order in both arguments (gradcheck against central differences)', () => {
     for (const reduction of ['mean', 'sum'] as const) {
-      const a = tensor([[0.4, 0.2, -0.7], [1.5, 0.3, 0.9]], { requiresGrad: true });
-      const y = tensor([[0.1, -0.3, 0.5], [1, 2, -1]], { requiresGrad: true });
-      const report = gradcheck((p: Tensor, q: Tensor) => mul(quadraticCost(p, q, { reduction }), quadraticCost(q, p, { reduction })), [a, y], { secondOrder: true });
+      const a = tensor(
+        [
+          [0.4, 0.2, -0.7],
+          [1.5, 0.3, 0.9],
+        ],
+        { requiresGrad: true },
+      );
+      const y = tensor(
+        [
+          [0.1, -0.3, 0.5],
+          [1, 2, -1],
+        ],
+        { requiresGrad: true },
+      );
+      const report = gradcheck((p: Tensor, q: Tensor) => mul(quadraticCost(p, q, { reduction }), quadraticCost(q, p, { reduction })), [a, y], {
+        secondOrder: true,
+      });
       expect(report.ok).toBe(true);
     }
   });
 
   it('the Hessian in a is s·I (s = 1/m for the mean), a known value', () => {
-    const y = t([[0.1, -0.3], [1, 2], [0, 0]]);
-    const h = hessian((a: Tensor) => quadraticCost(a, y))(t([[0.4, 0.2], [-0.7, 1.5], [0.3, 0.9]]));
+    const y = t([
+      [0.1, -0.3],
+      [1, 2],
+      [0, 0],
+    ]);
+    const h = hessian((a: Tensor) => quadraticCost(a, y))(
+      t([
+        [0.4, 0.2],
+        [-0.7, 1.5],
+        [0.3, 0.9],
+      ]),
+    );
     const n = 6;
     const expected = Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 1 / 3 : 0));
     expectClose(Array.from(h.data), expected, 1e-15, 1e-15);
@@ -109,7 +143,18 @@ describe('quadraticCost is one fused op', () => {
 describe('binaryCrossEntropy (probabilities)', () => {
   it('has the known value, averaged over all elements', () => {
     const v = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.3) + Math.log(0.6)) / 4;
-    expect(binaryCrossEntropy(t([[0.9, 0.2], [0.3, 0.4]]), t([[1, 0], [1, 0]])).item()).toBeCloseTo(v, 14);
+    expect(
+      binaryCrossEntropy(
+        t([
+          [0.9, 0.2],
+          [0.3, 0.4],
+        ]),
+        t([
+          [1, 0],
+          [1, 0],
+        ]),
+      ).item(),
+    ).toBeCloseTo(v, 14);
     expect(binaryCrossEntropy(t([0.9, 0.2]), t([1, 0]), { reduction: 'sum' }).item()).toBeCloseTo(-Math.log(0.9) - Math.log(0.8), 14);
     // Soft targets: −[y ln p + (1 − y) ln(1 − p)].
     expect(binaryCrossEntropy(t([0.3]), t([0.25])).item()).toBeCloseTo(-(0.25 * Math.log(0.3) + 0.75 * Math.log(0.7)), 14);
@@ -125,7 +170,10 @@ describe('binaryCrossEntropy (probabilities)', () => {
   });
 
   it('gradient matches central differences', () => {
-    const y = t([[1, 0, 0.3], [0, 1, 1]]);
+    const y = t([
+      [1, 0, 0.3],
+      [0, 1, 1],
+    ]);
     checkGrad((x) => binaryCrossEntropy(x, y), [0.7, 0.2, 0.5, 0.4, 0.95, 0.1], [2, 3]);
   });
 
@@ -158,19 +206,25 @@ describe('binaryCrossEntropyWithLogits', () => {
 
   it('agrees with binaryCrossEntropy(σ(z)) for moderate logits', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ z: fc.double({ min: -15, max: 15, noNaN: true }), y: fc.constantFrom(0, 1, 0.5) }), { minLength: 1, maxLength: 6 }), (rows) => {
-        const z = t(rows.map((r) => r.z));
-        const y = t(rows.map((r) => r.y));
-        const a = binaryCrossEntropyWithLogits(z, y).item();
-        const b = binaryCrossEntropy(sigmoid(z), y).item();
-        expect(Math.abs(a - b)).toBeLessThan(1e-9 * Math.max(1, Math.abs(a)));
-      }),
+      fc.property(
+        fc.array(fc.record({ z: fc.double({ min: -15, max: 15, noNaN: true }), y: fc.constantFrom(0, 1, 0.5) }), { minLength: 1, maxLength: 6 }),
+        (rows) => {
+          const z = t(rows.map((r) => r.z));
+          const y = t(rows.map((r) => r.y));
+          const a = binaryCrossEntropyWithLogits(z, y).item();
+          const b = binaryCrossEntropy(sigmoid(z), y).item();
+          expect(Math.abs(a - b)).toBeLessThan(1e-9 * Math.max(1, Math.abs(a)));
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   it('gradient matches central differences; mean averages over all elements', () => {
-    const y = t([[1, 0], [0.2, 1]]);
+    const y = t([
+      [1, 0],
+      [0.2, 1],
+    ]);
     checkGrad((x) => binaryCrossEntropyWithLogits(x, y), [0.3, -1.2, 2.5, -0.4], [2, 2]);
     const v = [0.3, -1.2, 2.5, -0.4];
     const sum = binaryCrossEntropyWithLogits(tensor(v, { shape: [2, 2] }), y, { reduction: 'sum' }).item();
@@ -182,8 +236,14 @@ describe('crossEntropyCost (Nielsen)', () => {
   it('sums over outputs, averages over examples', () => {
     const c1 = -Math.log(0.9) - Math.log(0.8);
     const c2 = -Math.log(0.7) - Math.log(0.6);
-    const a = t([[0.9, 0.2], [0.3, 0.6]]);
-    const y = t([[1, 0], [0, 1]]);
+    const a = t([
+      [0.9, 0.2],
+      [0.3, 0.6],
+    ]);
+    const y = t([
+      [1, 0],
+      [0, 1],
+    ]);
     expect(crossEntropyCost(a, y).item()).toBeCloseTo((c1 + c2) / 2, 14);
     expect(crossEntropyCost(a, y, { reduction: 'sum' }).item()).toBeCloseTo(c1 + c2, 14);
     // n outputs per example: n × the all-element mean of binaryCrossEntropy.
@@ -195,17 +255,27 @@ describe('crossEntropyCost (Nielsen)', () => {
     const ys = [0, 1, 1, 0];
     const z = tensor(zs, { shape: [2, 2], requiresGrad: true });
     crossEntropyCost(sigmoid(z), tensor(ys, { shape: [2, 2] })).backward();
-    expectClose(z.grad!.data, zs.map((v, i) => (1 / (1 + Math.exp(-v)) - ys[i]!) / 2), 1e-12);
+    expectClose(
+      z.grad!.data,
+      zs.map((v, i) => (1 / (1 + Math.exp(-v)) - ys[i]!) / 2),
+      1e-12,
+    );
   });
 
   it('gradient matches central differences', () => {
-    const y = t([[1, 0, 1], [0, 0, 1]]);
+    const y = t([
+      [1, 0, 1],
+      [0, 0, 1],
+    ]);
     checkGrad((x) => crossEntropyCost(x, y), [0.6, 0.3, 0.8, 0.1, 0.45, 0.7], [2, 3]);
   });
 });
 
 describe('softmaxCrossEntropy', () => {
-  const logits = [[1, 2, 3], [1, 1, 1]];
+  const logits = [
+    [1, 2, 3],
+    [1, 1, 1],
+  ];
   const c1 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
   const c2 = Math.log(3);
 
@@ -213,7 +283,15 @@ describe('softmaxCrossEntropy', () => {
     expect(softmaxCrossEntropy(t(logits), [2, 0]).item()).toBeCloseTo((c1 + c2) / 2, 14);
     expect(softmaxCrossEntropy(t(logits), tensor([2, 0])).item()).toBeCloseTo((c1 + c2) / 2, 14);
     expect(softmaxCrossEntropy(t(logits), [2, 0], { reduction: 'sum' }).item()).toBeCloseTo(c1 + c2, 14);
-    expect(softmaxCrossEntropy(t(logits), t([[0, 0, 1], [1, 0, 0]])).item()).toBeCloseTo((c1 + c2) / 2, 14);
+    expect(
+      softmaxCrossEntropy(
+        t(logits),
+        t([
+          [0, 0, 1],
+          [1, 0, 0],
+        ]),
+      ).item(),
+    ).toBeCloseTo((c1 + c2) / 2, 14);
     expect(softmaxCrossEntropy(t([1, 2, 3]), 2).item()).toBeCloseTo(c1, 14);
     // Soft targets: −Σ y_j ln softmax_j.
     const ls = [1, 2, 3].map((v) => v - Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)));
@@ -221,7 +299,13 @@ describe('softmaxCrossEntropy', () => {
   });
 
   it('is finite and correct for logits of ±1000', () => {
-    const z = tensor([[1000, -1000, 0], [-1000, 1000, 0]], { requiresGrad: true });
+    const z = tensor(
+      [
+        [1000, -1000, 0],
+        [-1000, 1000, 0],
+      ],
+      { requiresGrad: true },
+    );
     const loss = softmaxCrossEntropy(z, [0, 0], { reduction: 'sum' });
     expect(loss.item()).toBe(2000);
     loss.backward();
@@ -233,7 +317,10 @@ describe('softmaxCrossEntropy', () => {
   it('gradient matches central differences (labels and probability targets)', () => {
     const values = [0.5, -1, 2, 0.3, 0.1, -0.4];
     checkGrad((x) => softmaxCrossEntropy(x, [2, 1]), values, [2, 3]);
-    const p = t([[0.1, 0.6, 0.3], [0.5, 0.25, 0.25]]);
+    const p = t([
+      [0.1, 0.6, 0.3],
+      [0.5, 0.25, 0.25],
+    ]);
     checkGrad((x) => softmaxCrossEntropy(x, p, { reduction: 'sum' }), values, [2, 3]);
   });
 
@@ -242,8 +329,35 @@ describe('softmaxCrossEntropy', () => {
     expectError(() => softmaxCrossEntropy(t(logits), [-1, 0]), ValueError, 'softmaxCrossEntropy', 'label -1 at position 0');
     expectError(() => softmaxCrossEntropy(t(logits), [0.5, 0]), ValueError, 'softmaxCrossEntropy', 'label 0.5');
     expectError(() => softmaxCrossEntropy(t(logits), [0]), ShapeError, 'softmaxCrossEntropy', 'shape [2]', 'shape [1]');
-    expectError(() => softmaxCrossEntropy(t(logits), t([[1, 0], [0, 1]])), ShapeError, 'softmaxCrossEntropy', '[2, 3]', '[2, 2]');
-    expectError(() => softmaxCrossEntropy(t(logits), tensor([[0, 0, 1], [1, 0, 0]], { dtype: 'float32' })), DTypeError, 'softmaxCrossEntropy');
+    expectError(
+      () =>
+        softmaxCrossEntropy(
+          t(logits),
+          t([
+            [1, 0],
+            [0, 1],
+          ]),
+        ),
+      ShapeError,
+      'softmaxCrossEntropy',
+      '[2, 3]',
+      '[2, 2]',
+    );
+    expectError(
+      () =>
+        softmaxCrossEntropy(
+          t(logits),
+          tensor(
+            [
+              [0, 0, 1],
+              [1, 0, 0],
+            ],
+            { dtype: 'float32' },
+          ),
+        ),
+      DTypeError,
+      'softmaxCrossEntropy',
+    );
     expectError(() => softmaxCrossEntropy(tensor(1), 0), ShapeError, 'softmaxCrossEntropy', 'shape []');
   });
 });

@@ -97,8 +97,14 @@ describe('MLP', () => {
 
   it("engine gradients agree with BP1–BP4 evaluated on forwardTrace's z and a", () => {
     const net = new MLP([3, 4, 2], { seed: 4, activation: 'tanh', outputActivation: 'sigmoid' });
-    const x = [[0.3, -1.2, 0.8], [1.1, 0.4, -0.6]];
-    const y = [[1, 0], [0, 1]];
+    const x = [
+      [0.3, -1.2, 0.8],
+      [1.1, 0.4, -0.6],
+    ];
+    const y = [
+      [1, 0],
+      [0, 1],
+    ];
     const m = x.length;
     const { z, a } = net.forwardTrace(tensor(x));
     quadraticCost(a[1]!, tensor(y)).backward();

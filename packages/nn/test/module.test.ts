@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, mul, sum, tensor } from '@pullback/autograd';
+import { type Tensor, ValueError, mul, sum, tensor } from '@pullback/autograd';
 import { Linear, Module, Sequential, Sigmoid } from '../src/index.ts';
 import { Scale, expectError } from './helpers.ts';
 

@@ -15,7 +15,12 @@ describe('l2Penalty', () => {
     const pen = l2Penalty(net, 0.3, { convention: 'batch' });
     expect(pen.item()).toBeCloseTo((0.3 / 2) * sumSquares(ws.map((w) => w.data)), 12);
     pen.backward();
-    for (const w of ws) expectClose(w.grad!.data, Array.from(w.data, (v) => 0.3 * v), 1e-14);
+    for (const w of ws)
+      expectClose(
+        w.grad!.data,
+        Array.from(w.data, (v) => 0.3 * v),
+        1e-14,
+      );
     for (const l of net.layers) expect(l.bias!.grad).toBeNull();
   });
 
@@ -25,11 +30,21 @@ describe('l2Penalty', () => {
     const pen = l2Penalty(net, 5, { convention: 'trainingSet', trainingSetSize: 50000 });
     expect(pen.item()).toBeCloseTo((5 / (2 * 50000)) * sumSquares(ws.map((w) => w.data)), 15);
     pen.backward();
-    expectClose(ws[0]!.grad!.data, Array.from(ws[0]!.data, (v) => (5 / 50000) * v), 1e-14);
+    expectClose(
+      ws[0]!.grad!.data,
+      Array.from(ws[0]!.data, (v) => (5 / 50000) * v),
+      1e-14,
+    );
   });
 
   it('takes an explicit array of weights and adds to a data cost', () => {
-    const w = tensor([[1, -2], [3, 0]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, -2],
+        [3, 0],
+      ],
+      { requiresGrad: true },
+    );
     expect(l2Penalty([w], 2, { convention: 'batch' }).item()).toBe(14);
     const total = add(quadraticCost(tensor([0.5]), tensor([0])), l2Penalty([w], 2, { convention: 'batch' }));
     expect(total.item()).toBeCloseTo(14.125, 15);

@@ -4,7 +4,12 @@ import { Adam, MLP, SGD, batches, l2Penalty, loadSafetensors, quadraticCost, sav
 
 // End to end: layers, losses, optimizers and batches together on problems small enough to run in
 // milliseconds, seeded so the run is the same every time.
-const X = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+const X = tensor([
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+]);
 const XOR = tensor([[0], [1], [1], [0]]);
 
 describe('training', () => {

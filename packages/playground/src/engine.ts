@@ -130,7 +130,7 @@ function interiorNodes(output: Node): Node[] {
     const n = stack.pop()!;
     if (n.inputs === null) continue;
     out.push(n);
-    for (const x of n.inputs) if (!seen.has(x)) (seen.add(x), stack.push(x));
+    for (const x of n.inputs) if (!seen.has(x)) seen.add(x), stack.push(x);
   }
   return out;
 }

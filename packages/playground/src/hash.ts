@@ -12,7 +12,7 @@ const encode = (s: string): string => encodeURIComponent(s).replace(/%(2F|3A|2C|
 
 /** `#expr=...&name=value...`: String(number) is the shortest text that parses back to the same double. */
 export function encodeHash(state: SharedState): string {
-  return '#' + [`expr=${encode(state.source)}`, ...state.values.map(([n, v]) => `${n}=${encode(String(v))}`)].join('&');
+  return `#${[`expr=${encode(state.source)}`, ...state.values.map(([n, v]) => `${n}=${encode(String(v))}`)].join('&')}`;
 }
 
 /** The state in a hash made by encodeHash, or null when there is none (or it is damaged). */

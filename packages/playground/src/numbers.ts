@@ -24,7 +24,7 @@ export const numberAlgebra: Algebra<number> = {
       case '/':
         return a / b;
       case '^':
-        return Math.pow(a, b);
+        return a ** b;
     }
   },
   call(fn, x) {
@@ -36,7 +36,7 @@ export const numberAlgebra: Algebra<number> = {
       case 'log':
         return Math.log(x);
       case 'relu':
-        return x > 0 ? x : 0;
+        return Math.max(x , 0);
       case 'sigmoid':
         return sigmoid(x);
       case 'sqrt':

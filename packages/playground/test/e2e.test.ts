@@ -13,8 +13,17 @@ import { build, preview } from 'vite';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = process.env['PULLBACK_CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM = process.env.PULLBACK_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT = join(ROOT, 'screenshot.png');
 const OUT = join(ROOT, 'test', 'out');
@@ -192,7 +201,7 @@ describe('playground in Chromium', () => {
     const order: string[] = [];
     for (let i = 0; i < 4; i++) {
       await p.keyboard.press('Tab');
-      order.push(String(await p.evaluate("document.activeElement.id || document.activeElement.className")));
+      order.push(String(await p.evaluate('document.activeElement.id || document.activeElement.className')));
     }
     // The table keeps the order the values were given in (the neuron preset's: x1 before w1).
     expect(order).toEqual(['source', 'var-x1', 'fd-button', 'var-w1']);

@@ -32,7 +32,7 @@ describe('presets on the engine', () => {
   });
 
   it('recognizes a preset by its source text only', () => {
-    expect(presetForSource(presetById('softmax')!.source + '\n')?.id).toBe('softmax');
+    expect(presetForSource(`${presetById('softmax')!.source}\n`)?.id).toBe('softmax');
     expect(presetForSource('o = tanh(n)')).toBeUndefined();
   });
 });
@@ -67,7 +67,13 @@ describe('MLP presets against the closed-form BP1–BP4 reference', () => {
       ...['w2_11', 'w2_12', 'w2_21', 'w2_22'].map((n, i) => [n, ref.layers[0]!.gradW[i]!] as [string, number]),
       ['w3_11', ref.layers[1]!.gradW[0]!],
       ['w3_12', ref.layers[1]!.gradW[1]!],
-      ...(net.biases ? ([['b2_1', ref.layers[0]!.gradB![0]!], ['b2_2', ref.layers[0]!.gradB![1]!], ['b3_1', ref.layers[1]!.gradB![0]!]] as [string, number][]) : []),
+      ...(net.biases
+        ? ([
+            ['b2_1', ref.layers[0]!.gradB![0]!],
+            ['b2_2', ref.layers[0]!.gradB![1]!],
+            ['b3_1', ref.layers[1]!.gradB![0]!],
+          ] as [string, number][])
+        : []),
     ];
     for (const [name, g] of expected) expect(grads.get(name), name).toBeCloseTo(net.scale * g, 14);
   });

@@ -45,7 +45,28 @@ const FORMULAS: Record<string, string> = {
   identity: 'dx = dz',
 };
 
-const ELEMENTWISE = new Set(['add', 'sub', 'mul', 'div', 'neg', 'pow', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'cosh', 'sinh', 'sigmoid', 'sigmoidDerivative', 'tanhDerivative', 'relu', 'softplus', 'maximum', 'minimum']);
+const ELEMENTWISE = new Set([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'pow',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'cosh',
+  'sinh',
+  'sigmoid',
+  'sigmoidDerivative',
+  'tanhDerivative',
+  'relu',
+  'softplus',
+  'maximum',
+  'minimum',
+]);
 
 /**
  * What a caller knows about a node that the engine does not: a symbol to print instead of its
@@ -156,7 +177,7 @@ export function explain(output: Node, options: ExplainOptions | Node = {}): Trac
   const steps: TraceStep[] = [];
   const add = (node: Node, cot: Node, sent: readonly (Node | null)[]): void => {
     const a = note(node);
-    const equation = a?.equation ?? (node.attrs && typeof node.attrs['equation'] === 'string' ? (node.attrs['equation'] as string) : undefined);
+    const equation = a?.equation ?? (node.attrs && typeof node.attrs.equation === 'string' ? (node.attrs.equation as string) : undefined);
     steps.push({
       index: steps.length + 1,
       node,
@@ -165,7 +186,7 @@ export function explain(output: Node, options: ExplainOptions | Node = {}): Trac
       shape: shapeLabel(node),
       value: node,
       cotangent: cot,
-      formula: node.inputs === null ? 'leaf: the cotangent is its gradient' : FORMULAS[node.op] ?? 'custom pullback',
+      formula: node.inputs === null ? 'leaf: the cotangent is its gradient' : (FORMULAS[node.op] ?? 'custom pullback'),
       inputs: (node.inputs ?? []).map((x, i) => ({ node: x, label: show(x), cotangent: sent[i] ?? null, local: localDerivative(node, i) })),
       ...(equation !== undefined && { equation }),
       ...(a?.symbol !== undefined && { symbol: a.symbol }),
@@ -231,7 +252,7 @@ function makeTrace(output: Node, outLabel: string, steps: TraceStep[], note: str
         }
       }
     }
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   };
   const toMarkdown = (): string => {
     const table = (rows: readonly TraceStep[]): string[] => [
@@ -245,7 +266,7 @@ function makeTrace(output: Node, outLabel: string, steps: TraceStep[], note: str
     const out: string[] = note ? [note, ''] : [];
     if (!grouped) out.push(...table(steps));
     else for (const run of runs(steps)) out.push(`**${run.name ?? '(no group)'}**`, '', ...table(run.steps), '');
-    return out.join('\n').trimEnd() + '\n';
+    return `${out.join('\n').trimEnd()}\n`;
   };
   const toJSON = () => ({
     output: { label: outLabel, shape: shapeLabel(output) },

@@ -120,8 +120,16 @@ function layout(root: Node, options: GraphOptions): Layout {
   const consumers = new Map<Node, Node[]>();
   for (const n of nodes) {
     const id = itemOf.get(n)!;
-    if (scopeOf.has(id)) members.set(id, members.get(id) ?? []).get(id)!.push(n);
-    for (const x of n.inputs ?? []) consumers.set(x, consumers.get(x) ?? []).get(x)!.push(n);
+    if (scopeOf.has(id))
+      members
+        .set(id, members.get(id) ?? [])
+        .get(id)!
+        .push(n);
+    for (const x of n.inputs ?? [])
+      consumers
+        .set(x, consumers.get(x) ?? [])
+        .get(x)!
+        .push(n);
   }
 
   const items: Item[] = [];
@@ -168,7 +176,12 @@ function layout(root: Node, options: GraphOptions): Layout {
 }
 
 /** Emit `items` nested in their clusters: `open(scope, index)` / `close` wrap each cluster's lines. */
-function nest(l: Layout, item: (it: Item) => string, open: (scope: string, index: number, indent: string) => string[], close: (indent: string) => string): string[] {
+function nest(
+  l: Layout,
+  item: (it: Item) => string,
+  open: (scope: string, index: number, indent: string) => string[],
+  close: (indent: string) => string,
+): string[] {
   const out: string[] = [];
   const emit = (cluster: string | null, indent: string): void => {
     for (const it of l.items) if (it.cluster === cluster) out.push(indent + item(it));
@@ -194,7 +207,11 @@ function escapeDot(s: string): string {
 export function toDot(root: Node, options: GraphOptions = {}): string {
   const l = layout(checkNode('toDot', root), options);
   const style = (it: Item): string =>
-    it.kind === 'scope' ? 'shape=box3d, style=filled, fillcolor="#fff4e0"' : it.kind === 'leaf' ? 'shape=box, style=filled, fillcolor="#eef4ff"' : 'shape=ellipse';
+    it.kind === 'scope'
+      ? 'shape=box3d, style=filled, fillcolor="#fff4e0"'
+      : it.kind === 'leaf'
+        ? 'shape=box, style=filled, fillcolor="#eef4ff"'
+        : 'shape=ellipse';
   const body = nest(
     l,
     (it) => `${it.id} [label="${[it.title, ...it.lines].map(escapeDot).join('\\n')}", ${style(it)}];`,
@@ -204,7 +221,7 @@ export function toDot(root: Node, options: GraphOptions = {}): string {
   const lines = [`digraph pullback {`, `  rankdir=${options.direction ?? 'LR'};`, `  node [fontname="Helvetica", fontsize=10];`, ...body];
   for (const [a, b] of l.edges) lines.push(`  ${a} -> ${b};`);
   lines.push('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Mermaid flowchart of the same graph (renders on GitHub and in many docs tools); scopes as subgraphs. */
@@ -222,5 +239,5 @@ export function toMermaid(root: Node, options: GraphOptions = {}): string {
   );
   const lines = [`flowchart ${options.direction ?? 'LR'}`, ...body];
   for (const [a, b] of l.edges) lines.push(`  ${a} --> ${b}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

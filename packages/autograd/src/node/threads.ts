@@ -145,7 +145,7 @@ function pool(job: Int32Array, controls: Int32Array[]): GemmPool {
       work(job, 0, { sgemm: kernel, dgemm: kernel });
       // Every task is finished before we return (none may still touch the memory, which the next
       // product reuses); a worker still asleep holds none and is not waited for.
-      for (let t = performance.now() + SPIN_MS; Atomics.load(job, FINISHED) !== tasks.length && performance.now() < t;);
+      for (let t = performance.now() + SPIN_MS; Atomics.load(job, FINISHED) !== tasks.length && performance.now() < t; );
       for (let done = Atomics.load(job, FINISHED); done !== tasks.length; done = Atomics.load(job, FINISHED)) Atomics.wait(job, FINISHED, done);
       Atomics.store(job, NEXT, CLOSED);
       if (Atomics.exchange(job, FAILED, 0) !== 0) throw new Error('useThreads: a thread failed in gemm');

@@ -34,10 +34,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('div', a, b);
   const out = mapBinary('div', x, y, (p, q) => p / q);
   // z = x / y  =>  dx = dz / y, dy = −dz x / y² = −(dz z) / y
-  return record('div', [x, y], out, (dz: Tensor, needs) => [
-    needs[0] ? div(dz, y) : null,
-    needs[1] ? neg(div(mul(dz, out), y)) : null,
-  ]);
+  return record('div', [x, y], out, (dz: Tensor, needs) => [needs[0] ? div(dz, y) : null, needs[1] ? neg(div(mul(dz, out), y)) : null]);
 }
 
 /** −x. */

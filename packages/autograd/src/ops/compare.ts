@@ -18,36 +18,64 @@ function constant(op: string, inputs: readonly Tensor[], out: Tensor): Tensor {
 /** 1 where a = b, else 0 (not differentiable). */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('equal', a, b);
-  return constant('equal', [x, y], mapBinary('equal', x, y, (p, q) => (p === q ? 1 : 0)));
+  return constant(
+    'equal',
+    [x, y],
+    mapBinary('equal', x, y, (p, q) => (p === q ? 1 : 0)),
+  );
 }
 /** 1 where a ≠ b, else 0 (not differentiable). */
 export function notEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('notEqual', a, b);
-  return constant('notEqual', [x, y], mapBinary('notEqual', x, y, (p, q) => (p !== q ? 1 : 0)));
+  return constant(
+    'notEqual',
+    [x, y],
+    mapBinary('notEqual', x, y, (p, q) => (p !== q ? 1 : 0)),
+  );
 }
 /** 1 where a > b, else 0 (not differentiable). */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('greater', a, b);
-  return constant('greater', [x, y], mapBinary('greater', x, y, (p, q) => (p > q ? 1 : 0)));
+  return constant(
+    'greater',
+    [x, y],
+    mapBinary('greater', x, y, (p, q) => (p > q ? 1 : 0)),
+  );
 }
 /** 1 where a ≥ b, else 0 (not differentiable). */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('greaterEqual', a, b);
-  return constant('greaterEqual', [x, y], mapBinary('greaterEqual', x, y, (p, q) => (p >= q ? 1 : 0)));
+  return constant(
+    'greaterEqual',
+    [x, y],
+    mapBinary('greaterEqual', x, y, (p, q) => (p >= q ? 1 : 0)),
+  );
 }
 /** 1 where a < b, else 0 (not differentiable). */
 export function less(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('less', a, b);
-  return constant('less', [x, y], mapBinary('less', x, y, (p, q) => (p < q ? 1 : 0)));
+  return constant(
+    'less',
+    [x, y],
+    mapBinary('less', x, y, (p, q) => (p < q ? 1 : 0)),
+  );
 }
 /** 1 where a ≤ b, else 0 (not differentiable). */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2('lessEqual', a, b);
-  return constant('lessEqual', [x, y], mapBinary('lessEqual', x, y, (p, q) => (p <= q ? 1 : 0)));
+  return constant(
+    'lessEqual',
+    [x, y],
+    mapBinary('lessEqual', x, y, (p, q) => (p <= q ? 1 : 0)),
+  );
 }
 /** −1, 0 or 1 by the sign of x (not differentiable). */
 export function sign(x: Tensor): Tensor {
-  return constant('sign', [x], mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN)));
+  return constant(
+    'sign',
+    [x],
+    mapUnary(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : v === 0 ? 0 : NaN)),
+  );
 }
 
 /** Elementwise max(a, b). */
@@ -56,8 +84,18 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const out = mapBinary('maximum', x, y, (p, q) => (p > q || Number.isNaN(p) ? p : q));
   // z = max(x, y)  =>  dx = dz [x > y], dy = dz [y > x], split in half at ties (as JAX and PyTorch)
   return record('maximum', [x, y], out, (dz: Tensor, needs) => [
-    needs[0] ? mul(dz, mapBinary('maximum', x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0))) : null,
-    needs[1] ? mul(dz, mapBinary('maximum', x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0))) : null,
+    needs[0]
+      ? mul(
+          dz,
+          mapBinary('maximum', x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0)),
+        )
+      : null,
+    needs[1]
+      ? mul(
+          dz,
+          mapBinary('maximum', x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0)),
+        )
+      : null,
   ]);
 }
 
@@ -67,8 +105,18 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const out = mapBinary('minimum', x, y, (p, q) => (p < q || Number.isNaN(p) ? p : q));
   // z = min(x, y)  =>  dx = dz [x < y], dy = dz [y < x], split in half at ties
   return record('minimum', [x, y], out, (dz: Tensor, needs) => [
-    needs[0] ? mul(dz, mapBinary('minimum', x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0))) : null,
-    needs[1] ? mul(dz, mapBinary('minimum', x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0))) : null,
+    needs[0]
+      ? mul(
+          dz,
+          mapBinary('minimum', x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0)),
+        )
+      : null,
+    needs[1]
+      ? mul(
+          dz,
+          mapBinary('minimum', x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0)),
+        )
+      : null,
   ]);
 }
 
@@ -98,10 +146,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   });
   const result = new Tensor(out, shape, x.dtype);
   // z = cond ? x : y  =>  dx = cond ? dz : 0, dy = cond ? 0 : dz
-  return record('where', [x, y], result, (dz: Tensor, needs) => [
-    needs[0] ? where(cond, dz, 0) : null,
-    needs[1] ? where(cond, 0, dz) : null,
-  ]);
+  return record('where', [x, y], result, (dz: Tensor, needs) => [needs[0] ? where(cond, dz, 0) : null, needs[1] ? where(cond, 0, dz) : null]);
 }
 
 /**
@@ -121,7 +166,10 @@ export function oneHot(indices: Tensor | readonly number[], depth: number, dtype
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     if (!Number.isInteger(v) || v < 0 || v >= depth) {
-      throw new ValueError(fn, `index ${formatValue(v)} at position ${i} is not an integer in [0, ${depth - 1}] (indices of shape ${formatShape(shape)}, depth ${depth})`);
+      throw new ValueError(
+        fn,
+        `index ${formatValue(v)} at position ${i} is not an integer in [0, ${depth - 1}] (indices of shape ${formatShape(shape)}, depth ${depth})`,
+      );
     }
     out[i * depth + v] = 1;
   }

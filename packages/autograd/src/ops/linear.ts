@@ -21,13 +21,23 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   if (weight.rank !== 2) throw new ShapeError(fn, `the weight has shape ${formatShape(weight.shape)}; expected [out, in] (2 axes)`);
   const [outF, inF] = weight.shape as [number, number];
   if (x.rank === 0 || x.shape[x.rank - 1] !== inF) {
-    throw new ShapeError(fn, `x has shape ${formatShape(x.shape)}; expected [..., ${inF}] (the last axis must match the weight's ${inF} input features, weight ${formatShape(weight.shape)})`);
+    throw new ShapeError(
+      fn,
+      `x has shape ${formatShape(x.shape)}; expected [..., ${inF}] (the last axis must match the weight's ${inF} input features, weight ${formatShape(weight.shape)})`,
+    );
   }
   if (bias !== null && (bias.rank !== 1 || bias.shape[0] !== outF)) {
-    throw new ShapeError(fn, `the bias has shape ${formatShape(bias.shape)}; expected [${outF}] (one per output feature of the weight ${formatShape(weight.shape)})`);
+    throw new ShapeError(
+      fn,
+      `the bias has shape ${formatShape(bias.shape)}; expected [${outF}] (one per output feature of the weight ${formatShape(weight.shape)})`,
+    );
   }
-  for (const [what, t] of [['weight', weight], ['bias', bias]] as const) {
-    if (t !== null && t.dtype !== x.dtype) throw new DTypeError(fn, `x has dtype ${x.dtype} but the ${what} has dtype ${t.dtype}; expected one dtype (cast one of them)`);
+  for (const [what, t] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t !== null && t.dtype !== x.dtype)
+      throw new DTypeError(fn, `x has dtype ${x.dtype} but the ${what} has dtype ${t.dtype}; expected one dtype (cast one of them)`);
   }
   const rows = sizeOf(x.shape.slice(0, -1));
   const shape = [...x.shape.slice(0, -1), outF];

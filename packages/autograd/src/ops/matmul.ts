@@ -21,9 +21,13 @@ function operand(shown: Shape, as: 'row' | 'column'): string {
 
 /** The leading (batch) axes of A and B broadcast together; errors show the operands the user passed. */
 function batchShape(a: Shape, b: Shape, shown: readonly [Shape, Shape]): number[] {
-  return broadcastShapes('matmul', a, b, (i, da, db) =>
-    `batch axes do not broadcast: A has shape ${formatShape(shown[0])} and B has shape ${formatShape(shown[1])}; ` +
-    `batch axis ${i} (of the axes before the last two, aligned from the right) has sizes ${da} and ${db}; broadcasting needs equal sizes or a size of 1`,
+  return broadcastShapes(
+    'matmul',
+    a,
+    b,
+    (i, da, db) =>
+      `batch axes do not broadcast: A has shape ${formatShape(shown[0])} and B has shape ${formatShape(shown[1])}; ` +
+      `batch axis ${i} (of the axes before the last two, aligned from the right) has sizes ${da} and ${db}; broadcasting needs equal sizes or a size of 1`,
   );
 }
 
@@ -69,24 +73,30 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shown: reado
   //   Y = Aᵀ B   =>  dA = B dYᵀ,    dB = A dY
   //   Y = Aᵀ Bᵀ  =>  dA = Bᵀ dYᵀ,   dB = dYᵀ Aᵀ
   // Batch axes that were broadcast are summed back by the backward pass.
-  return record('matmul', [a, b], result, (dy: Tensor, needs) => {
-    let da: Tensor | null = null;
-    let db: Tensor | null = null;
-    if (!ta && !tb) {
-      if (needs[0]) da = matmulCore(dy, b, false, true);
-      if (needs[1]) db = matmulCore(a, dy, true, false);
-    } else if (!ta && tb) {
-      if (needs[0]) da = matmulCore(dy, b, false, false);
-      if (needs[1]) db = matmulCore(dy, a, true, false);
-    } else if (ta && !tb) {
-      if (needs[0]) da = matmulCore(b, dy, false, true);
-      if (needs[1]) db = matmulCore(a, dy, false, false);
-    } else {
-      if (needs[0]) da = matmulCore(b, dy, true, true);
-      if (needs[1]) db = matmulCore(dy, a, true, true);
-    }
-    return [da, db];
-  }, ta || tb ? { transposeA: ta, transposeB: tb } : undefined);
+  return record(
+    'matmul',
+    [a, b],
+    result,
+    (dy: Tensor, needs) => {
+      let da: Tensor | null = null;
+      let db: Tensor | null = null;
+      if (!ta && !tb) {
+        if (needs[0]) da = matmulCore(dy, b, false, true);
+        if (needs[1]) db = matmulCore(a, dy, true, false);
+      } else if (!ta && tb) {
+        if (needs[0]) da = matmulCore(dy, b, false, false);
+        if (needs[1]) db = matmulCore(dy, a, true, false);
+      } else if (ta && !tb) {
+        if (needs[0]) da = matmulCore(b, dy, false, true);
+        if (needs[1]) db = matmulCore(a, dy, false, false);
+      } else {
+        if (needs[0]) da = matmulCore(b, dy, true, true);
+        if (needs[1]) db = matmulCore(dy, a, true, true);
+      }
+      return [da, db];
+    },
+    ta || tb ? { transposeA: ta, transposeB: tb } : undefined,
+  );
 }
 
 /**

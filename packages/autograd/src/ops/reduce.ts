@@ -42,13 +42,19 @@ function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims
   const { data, keptShape } = reduceMax(x, axes, fn === 'max' ? 1 : -1);
   const out = new Tensor(data, shape, x.dtype);
   // y = max_axes x  =>  dx = dy where x attains the max, shared equally among ties (as JAX)
-  return record(fn, [x], out, (dy: Tensor) => {
-    const kept = new Tensor(data, keptShape, x.dtype);
-    const mask = equal(x, kept);
-    const count = reduceSum(mask, axes).data;
-    const share = div(mask, new Tensor(count, keptShape, x.dtype));
-    return [mul(reshape(dy, keptShape), share)];
-  }, { axes, keepDims });
+  return record(
+    fn,
+    [x],
+    out,
+    (dy: Tensor) => {
+      const kept = new Tensor(data, keptShape, x.dtype);
+      const mask = equal(x, kept);
+      const count = reduceSum(mask, axes).data;
+      const share = div(mask, new Tensor(count, keptShape, x.dtype));
+      return [mul(reshape(dy, keptShape), share)];
+    },
+    { axes, keepDims },
+  );
 }
 
 /** Largest value over `axis` (all axes when omitted). */
@@ -70,14 +76,23 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const m = reduceMax(x, axes);
   // Shift by the max (by 0 where it is ±Inf, all-−Inf rows included, so no Inf − Inf appears).
   const shift = mapUnary(new Tensor(m.data, m.keptShape, x.dtype), (v) => (Number.isFinite(v) ? v : 0));
-  const s = reduceSum(mapBinary('logSumExp', x, shift, (p, q) => Math.exp(p - q)), axes).data;
+  const s = reduceSum(
+    mapBinary('logSumExp', x, shift, (p, q) => Math.exp(p - q)),
+    axes,
+  ).data;
   const data = arrayFor(x.dtype, s.length);
   for (let i = 0; i < s.length; i++) data[i] = shift.data[i]! + Math.log(s[i]!);
   const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
   // y = log Σ eˣ  =>  dx = dy softmax(x) = dy exp(x − y)
-  return record('logSumExp', [x], out, (dy: Tensor) => {
-    return [mul(reshape(dy, m.keptShape), exp(sub(x, reshape(out, m.keptShape))))];
-  }, { axes, keepDims });
+  return record(
+    'logSumExp',
+    [x],
+    out,
+    (dy: Tensor) => {
+      return [mul(reshape(dy, m.keptShape), exp(sub(x, reshape(out, m.keptShape))))];
+    },
+    { axes, keepDims },
+  );
 }
 
 /** exp(x) / Σ exp(x) along `axis` (default last), as exp(x − logSumExp(x)): a composite. */
@@ -101,7 +116,10 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   checkShape(fn, shape);
   if (sameShape(x.shape, shape)) return x;
   if (!broadcastsTo(shape, x.shape)) {
-    throw new ShapeError(fn, `cannot sum shape ${formatShape(x.shape)} down to ${formatShape(shape)}: ${formatShape(shape)} does not broadcast to ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      fn,
+      `cannot sum shape ${formatShape(x.shape)} down to ${formatShape(shape)}: ${formatShape(shape)} does not broadcast to ${formatShape(x.shape)}`,
+    );
   }
   const lead = x.rank - shape.length;
   const axes: number[] = [];

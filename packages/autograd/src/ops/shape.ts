@@ -21,7 +21,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   checkShape(fn, target);
   if (sizeOf(target) !== x.size) {
-    throw new ShapeError(fn, `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements); the sizes must multiply to the same count`);
+    throw new ShapeError(
+      fn,
+      `cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements); the sizes must multiply to the same count`,
+    );
   }
   if (sameShape(target, x.shape)) return x;
   const out = shareData(x, target);
@@ -39,7 +42,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (p.every((a, i) => a === i)) return x;
   const shape = p.map((a) => x.shape[a]!);
   const own = stridesOf(x.shape);
-  const data = gatherStrided(x.data, shape, p.map((a) => own[a]!), 0, x.dtype);
+  const data = gatherStrided(
+    x.data,
+    shape,
+    p.map((a) => own[a]!),
+    0,
+    x.dtype,
+  );
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   // y = permute(x, p)  =>  dx = permute(dy, p⁻¹)
@@ -83,7 +92,10 @@ function sliceBounds(fn: string, x: Tensor, begin: readonly number[], end?: read
     const s = b < 0 ? b + n : b;
     const t = e < 0 ? e + n : e;
     if (s < 0 || s > n || t < s || t > n) {
-      throw new ValueError(fn, `bounds [${b}, ${e}) on axis ${i} are out of range for size ${n}; expected 0 ≤ begin ≤ end ≤ ${n} (negatives count from the end)`);
+      throw new ValueError(
+        fn,
+        `bounds [${b}, ${e}) on axis ${i} are out of range for size ${n}; expected 0 ≤ begin ≤ end ≤ ${n} (negatives count from the end)`,
+      );
     }
     start.push(s);
     stop.push(t);
@@ -120,7 +132,19 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
   const offset = before.reduce((acc, b, i) => acc + b * os[i]!, 0);
   scatterStrided(out, os, offset, x.data, x.shape);
   // y = pad(x)  =>  dx = the middle of dy
-  return record('pad', [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [slice(dy, before, x.shape.map((n, i) => before[i]! + n))], { before, after });
+  return record(
+    'pad',
+    [x],
+    new Tensor(out, shape, x.dtype),
+    (dy: Tensor) => [
+      slice(
+        dy,
+        before,
+        x.shape.map((n, i) => before[i]! + n),
+      ),
+    ],
+    { before, after },
+  );
 }
 
 /** Join tensors along an existing axis; all other sizes must match. */
@@ -134,7 +158,10 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   for (const [i, t] of tensors.entries()) {
     commonDType(fn, first, t);
     if (t.rank !== first.rank || t.shape.some((d, k) => k !== ax && d !== first.shape[k])) {
-      throw new ShapeError(fn, `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; all sizes except axis ${ax} must match`);
+      throw new ShapeError(
+        fn,
+        `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; all sizes except axis ${ax} must match`,
+      );
     }
   }
   const sizes = tensors.map((t) => t.shape[ax]!);
@@ -148,15 +175,21 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     at += t.shape[ax]!;
   }
   // y = [x₀, x₁, ...] along axis  =>  dxᵢ = the slice of dy that xᵢ filled
-  return record('concat', tensors, new Tensor(out, shape, first.dtype), (dy: Tensor, needs) => {
-    let from = 0;
-    return tensors.map((t, i) => {
-      const begin = shape.map((_, k) => (k === ax ? from : 0));
-      const end = shape.map((n, k) => (k === ax ? from + sizes[i]! : n));
-      from += sizes[i]!;
-      return needs[i] ? slice(dy, begin, end) : null;
-    });
-  }, { axis: ax });
+  return record(
+    'concat',
+    tensors,
+    new Tensor(out, shape, first.dtype),
+    (dy: Tensor, needs) => {
+      let from = 0;
+      return tensors.map((t, i) => {
+        const begin = shape.map((_, k) => (k === ax ? from : 0));
+        const end = shape.map((n, k) => (k === ax ? from + sizes[i]! : n));
+        from += sizes[i]!;
+        return needs[i] ? slice(dy, begin, end) : null;
+      });
+    },
+    { axis: ax },
+  );
 }
 
 /** Join same-shaped tensors along a new axis (a composite of reshape and concat). */
@@ -173,7 +206,10 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   const shape = [...first.shape.slice(0, ax), 1, ...first.shape.slice(ax)];
-  return concat(tensors.map((t) => reshape(t, shape)), ax);
+  return concat(
+    tensors.map((t) => reshape(t, shape)),
+    ax,
+  );
 }
 
 function indexList(fn: string, indices: Tensor | readonly number[], size: number, axis: number): { idx: ArrayLike<number>; shape: number[] } {
@@ -256,11 +292,15 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 /** Drop size-1 axes (all of them, or the ones listed) (a reshape). */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   const fn = 'squeeze';
-  const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(fn, a, x.rank));
+  const axes =
+    axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(fn, a, x.rank));
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new ShapeError(fn, `axis ${a} of shape ${formatShape(x.shape)} has size ${x.shape[a]}; only size-1 axes can be squeezed`);
   }
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Convert to another dtype; the cotangent is converted back. */

@@ -69,7 +69,7 @@ export function tanhDerivative(x: Tensor): Tensor {
 
 /** max(x, 0). */
 export function relu(x: Tensor): Tensor {
-  const out = mapUnary(x, (v) => (v > 0 ? v : 0), 'relu');
+  const out = mapUnary(x, (v) => (Math.max(v , 0)), 'relu');
   // y = max(x, 0)  =>  dx = dy [x > 0]   (0 at x = 0, as PyTorch)
   return record('relu', [x], out, (dy: Tensor) => [mul(dy, greater(x, 0))]);
 }

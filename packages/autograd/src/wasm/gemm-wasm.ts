@@ -23,7 +23,11 @@ export interface WasmMemory {
 export type Kernel = (...args: number[]) => void;
 
 /** Cache blocking: KC steps of k, MC rows of A (a multiple of 4), NC columns of B (a multiple of 8). */
-export interface Blocking { kc: number; mc: number; nc: number }
+export interface Blocking {
+  kc: number;
+  mc: number;
+  nc: number;
+}
 
 /**
  * Block sizes per element type, measured on Zen 4 (bench/gemm-kernels.ts): anything from KC 256
@@ -136,7 +140,7 @@ function wasmApi(): WasmApi | undefined {
 /** The kernels of `module` (gemm.wat compiled) over `memory`. */
 function instantiateGemm(api: WasmApi, module: object, memory: WasmMemory): GemmInstance {
   const { exports } = new api.Instance(module, { env: { memory } });
-  return { memory, sgemm: exports['sgemm'] as Kernel, dgemm: exports['dgemm'] as Kernel };
+  return { memory, sgemm: exports.sgemm as Kernel, dgemm: exports.dgemm as Kernel };
 }
 
 /**
@@ -160,7 +164,11 @@ const INITIAL_PAGES = 512; // 32 MB
 /** The kernels over a shared memory (with the module built for one), else over a plain one. */
 function instantiate(api: WasmApi, plain: object, shared: { module: object; memory: WasmMemory } | null): void {
   sharedModule = shared?.module ?? null;
-  wasm = withViews(shared !== null ? instantiateGemm(api, shared.module, shared.memory) : instantiateGemm(api, plain, new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES })));
+  wasm = withViews(
+    shared !== null
+      ? instantiateGemm(api, shared.module, shared.memory)
+      : instantiateGemm(api, plain, new api.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES })),
+  );
   status = 'ready';
 }
 
@@ -223,7 +231,19 @@ const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
  * C[m×n] (at co) = op(A) op(B) with the WebAssembly kernels, as `gemm` in ../gemm.ts; false (and
  * C untouched) when they are unavailable, so the caller runs the JS kernels instead.
  */
-export function wasmGemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number, ta: boolean, tb: boolean): boolean {
+export function wasmGemm(
+  A: TypedArray,
+  ao: number,
+  B: TypedArray,
+  bo: number,
+  C: TypedArray,
+  co: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): boolean {
   if (load() === null) return false;
   const f32 = A instanceof Float32Array;
   if (f32 !== B instanceof Float32Array || f32 !== C instanceof Float32Array) return false;
@@ -258,9 +278,11 @@ export function wasmGemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C
     const tasks: number[][] = [];
     for (let t = 1, from = 0; t <= bands; t++) {
       const to = t === bands ? along : Math.round((along * t) / bands / 8) * 8; // whole tiles
-      tasks.push(byColumns
-        ? [m, to - from, k, aAt, lda, +ta, bAt + from * (tb ? k : 1) * e, ldb, +tb, cAt + from * e, n, 0, kc, mc, nc]
-        : [to - from, n, k, aAt + from * (ta ? 1 : k) * e, lda, +ta, bAt, ldb, +tb, cAt + from * n * e, n, 0, kc, mc, nc]);
+      tasks.push(
+        byColumns
+          ? [m, to - from, k, aAt, lda, +ta, bAt + from * (tb ? k : 1) * e, ldb, +tb, cAt + from * e, n, 0, kc, mc, nc]
+          : [to - from, n, k, aAt + from * (ta ? 1 : k) * e, lda, +ta, bAt, ldb, +tb, cAt + from * n * e, n, 0, kc, mc, nc],
+      );
       from = to;
     }
     workers!.run(kernel, !f32, tasks, 0, work);

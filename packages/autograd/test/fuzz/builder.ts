@@ -2,7 +2,7 @@
 // static bound on its magnitude, and the choice of operands. The per-op recipes are in recipes-*.ts.
 import type { BinaryOp, Instr, Operand, Plain, Program, UnaryOp } from './program.ts';
 import { operandsOf } from './program.ts';
-import { Rng } from './rng.ts';
+import type { Rng } from './rng.ts';
 import { broadcast, sizeOf } from './shapes.ts';
 
 /** No value has more elements than this: keeps elementwise checks and the whole run small. */
@@ -131,7 +131,10 @@ export class Builder {
 
   /** Constants of `shape` whose entries are ±c (random signs). */
   signs(shape: number[], c: number): number {
-    return this.constant(shape, Array.from({ length: sizeOf(shape) }, () => (this.rng.coin() ? c : -c)));
+    return this.constant(
+      shape,
+      Array.from({ length: sizeOf(shape) }, () => (this.rng.coin() ? c : -c)),
+    );
   }
 
   finish(): Program {

@@ -11,10 +11,38 @@ import * as S from './recipes-structure.ts';
 import { Rng } from './rng.ts';
 
 export const KINDS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where',
-  'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'neg', 'square', 'relu', 'abs',
-  'sum', 'mean', 'max', 'min', 'logSumExp', 'softmax', 'logSoftmax',
-  'matmul', 'reshape', 'transpose', 'slice', 'concat', 'gather', 'broadcastTo',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'where',
+  'exp',
+  'log',
+  'sqrt',
+  'tanh',
+  'sigmoid',
+  'softplus',
+  'neg',
+  'square',
+  'relu',
+  'abs',
+  'sum',
+  'mean',
+  'max',
+  'min',
+  'logSumExp',
+  'softmax',
+  'logSoftmax',
+  'matmul',
+  'reshape',
+  'transpose',
+  'slice',
+  'concat',
+  'gather',
+  'broadcastTo',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -102,7 +130,10 @@ export function choicesArb(maxSteps: number): fc.Arbitrary<Choices> {
   return fc.record({
     seed: fc.nat(),
     base: fc.array(fc.constantFrom(2, 3, 1, 4), { minLength: 1, maxLength: 3 }),
-    inputs: fc.array(fc.record({ drop: fc.nat(2), ones: fc.array(fc.constantFrom(false, false, true), { minLength: 3, maxLength: 3 }) }), { minLength: 1, maxLength: 3 }),
+    inputs: fc.array(fc.record({ drop: fc.nat(2), ones: fc.array(fc.constantFrom(false, false, true), { minLength: 3, maxLength: 3 }) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   });
 }

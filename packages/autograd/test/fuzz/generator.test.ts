@@ -37,7 +37,10 @@ function depth(p: Program): number {
 const rankOf = (p: Program, v: number): number => p.shapes[v]!.length;
 /** A matmul operand's batch axes, or 'vector' for a 1-D one. */
 const batchOf = (p: Program, v: number): string => (rankOf(p, v) >= 2 ? p.shapes[v]!.slice(0, -2).join() : 'vector');
-const someInstr = (test: (instr: Instr, p: Program) => boolean) => (p: Program): boolean => p.instrs.some((instr) => test(instr, p));
+const someInstr =
+  (test: (instr: Instr, p: Program) => boolean) =>
+  (p: Program): boolean =>
+    p.instrs.some((instr) => test(instr, p));
 const matmulWith = (test: (m: Extract<Instr, { op: 'matmul' }>, p: Program) => boolean) => someInstr((i, p) => i.op === 'matmul' && test(i, p));
 const reduceWith = (test: (axis: number | number[] | undefined, keepDims: boolean) => boolean) =>
   someInstr((i) => (i.op === 'sum' || i.op === 'mean' || i.op === 'max' || i.op === 'min' || i.op === 'logSumExp') && test(i.axis, i.keepDims));
@@ -60,11 +63,15 @@ const FEATURES: [name: string, has: (p: Program) => boolean, least: number][] = 
   ['broadcasting: operands of different shapes', someInstr(broadcasts), 250],
   ['a number literal operand', someInstr((i) => 'args' in i && (i.args as unknown[]).some((a) => typeof a === 'object')), 50],
   ['batched matmul (an operand of rank 3)', matmulWith((m, p) => Math.max(rankOf(p, m.args[0]), rankOf(p, m.args[1])) >= 3), 10],
-  ['matmul with broadcast batch axes', matmulWith((m, p) => ![batchOf(p, m.args[0]), batchOf(p, m.args[1])].includes('vector') && batchOf(p, m.args[0]) !== batchOf(p, m.args[1])), 5],
+  [
+    'matmul with broadcast batch axes',
+    matmulWith((m, p) => ![batchOf(p, m.args[0]), batchOf(p, m.args[1])].includes('vector') && batchOf(p, m.args[0]) !== batchOf(p, m.args[1])),
+    5,
+  ],
   ['matmul transposeA on a matrix', matmulWith((m, p) => m.transposeA && rankOf(p, m.args[0]) >= 2), 10],
   ['matmul transposeB on a matrix', matmulWith((m, p) => m.transposeB && rankOf(p, m.args[1]) >= 2), 10],
   ['matmul with a vector operand', matmulWith((m, p) => rankOf(p, m.args[0]) === 1 || rankOf(p, m.args[1]) === 1), 10],
-  ['matmul summing 4 or more terms (gemm\'s unrolled loops)', matmulWith((m, p) => innerSize(p.shapes[m.args[0]]!, m.transposeA) >= 4), 10],
+  ["matmul summing 4 or more terms (gemm's unrolled loops)", matmulWith((m, p) => innerSize(p.shapes[m.args[0]]!, m.transposeA) >= 4), 10],
   ['reduction over all axes', reduceWith((a) => a === undefined), 20],
   ['reduction over a negative axis', reduceWith((a) => typeof a === 'number' && a < 0), 20],
   ['reduction over several axes', reduceWith((a) => Array.isArray(a) && a.length >= 2), 10],

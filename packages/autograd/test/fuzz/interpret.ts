@@ -18,24 +18,54 @@ export function inputsOf(p: Program, dtype: DType = 'float64'): Tensor[] {
 function apply(instr: Instr, v: (a: Operand) => Tensor | number, inputs: readonly Tensor[], dtype: DType): Tensor {
   const t = (a: number): Tensor => v(a) as Tensor;
   switch (instr.op) {
-    case 'input': return inputs[instr.index]!;
-    case 'const': return toTensor(instr.value, dtype);
-    case 'exp': case 'log': case 'sqrt': case 'tanh': case 'sigmoid': case 'softplus': case 'neg': case 'square': case 'relu': case 'abs':
+    case 'input':
+      return inputs[instr.index]!;
+    case 'const':
+      return toTensor(instr.value, dtype);
+    case 'exp':
+    case 'log':
+    case 'sqrt':
+    case 'tanh':
+    case 'sigmoid':
+    case 'softplus':
+    case 'neg':
+    case 'square':
+    case 'relu':
+    case 'abs':
       return ops[instr.op](t(instr.args[0]));
-    case 'add': case 'sub': case 'mul': case 'div': case 'pow': case 'maximum': case 'minimum':
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'maximum':
+    case 'minimum':
       return ops[instr.op](v(instr.args[0]), v(instr.args[1]));
-    case 'where': return ops.where(t(instr.args[0]), v(instr.args[1]), v(instr.args[2]));
-    case 'sum': case 'mean': case 'max': case 'min': case 'logSumExp':
+    case 'where':
+      return ops.where(t(instr.args[0]), v(instr.args[1]), v(instr.args[2]));
+    case 'sum':
+    case 'mean':
+    case 'max':
+    case 'min':
+    case 'logSumExp':
       return ops[instr.op](t(instr.args[0]), instr.axis, instr.keepDims);
-    case 'softmax': case 'logSoftmax':
+    case 'softmax':
+    case 'logSoftmax':
       return instr.axis === undefined ? ops[instr.op](t(instr.args[0])) : ops[instr.op](t(instr.args[0]), instr.axis);
-    case 'matmul': return ops.matmul(t(instr.args[0]), t(instr.args[1]), { transposeA: instr.transposeA, transposeB: instr.transposeB });
-    case 'reshape': return ops.reshape(t(instr.args[0]), instr.shape);
-    case 'transpose': return ops.transpose(t(instr.args[0]), instr.perm);
-    case 'slice': return ops.slice(t(instr.args[0]), instr.begin, instr.end);
-    case 'concat': return ops.concat(instr.args.map(t), instr.axis);
-    case 'gather': return ops.gather(t(instr.args[0]), tensor(instr.indices, { shape: instr.indexShape }), instr.axis);
-    case 'broadcastTo': return ops.broadcastTo(t(instr.args[0]), instr.shape);
+    case 'matmul':
+      return ops.matmul(t(instr.args[0]), t(instr.args[1]), { transposeA: instr.transposeA, transposeB: instr.transposeB });
+    case 'reshape':
+      return ops.reshape(t(instr.args[0]), instr.shape);
+    case 'transpose':
+      return ops.transpose(t(instr.args[0]), instr.perm);
+    case 'slice':
+      return ops.slice(t(instr.args[0]), instr.begin, instr.end);
+    case 'concat':
+      return ops.concat(instr.args.map(t), instr.axis);
+    case 'gather':
+      return ops.gather(t(instr.args[0]), tensor(instr.indices, { shape: instr.indexShape }), instr.axis);
+    case 'broadcastTo':
+      return ops.broadcastTo(t(instr.args[0]), instr.shape);
   }
 }
 
@@ -60,9 +90,7 @@ export function lossOf(p: Program): (...xs: Tensor[]) => Tensor {
   return (...xs) => {
     const values = evaluate(p, xs);
     const dtype = xs[0]!.dtype;
-    return p.sinks
-      .map((s, k) => sum(mul(values[s]!, toTensor(p.weights[k]!, dtype))))
-      .reduce((acc, term) => add(acc, term));
+    return p.sinks.map((s, k) => sum(mul(values[s]!, toTensor(p.weights[k]!, dtype)))).reduce((acc, term) => add(acc, term));
   };
 }
 
@@ -70,6 +98,9 @@ export function lossOf(p: Program): (...xs: Tensor[]) => Tensor {
 export function sinksOf(p: Program): (...xs: Tensor[]) => Tensor {
   return (...xs) => {
     const values = evaluate(p, xs);
-    return concat(p.sinks.map((s) => reshape(values[s]!, [-1])), 0);
+    return concat(
+      p.sinks.map((s) => reshape(values[s]!, [-1])),
+      0,
+    );
   };
 }

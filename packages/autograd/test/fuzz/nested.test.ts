@@ -16,12 +16,20 @@ const dy = (f: (y: Tensor) => Tensor, y0: number): Tensor => grad(f)(at(y0)) as 
 
 describe('nested differentiation: known values', () => {
   it('d/dx [x · d/dy (x + y)] = 1, not 2', () => {
-    const outer = (x: Tensor): Tensor => mul(x, dy((y) => add(x, y), 5));
+    const outer = (x: Tensor): Tensor =>
+      mul(
+        x,
+        dy((y) => add(x, y), 5),
+      );
     expect((grad(outer)(at(2)) as Tensor).item()).toBe(1);
   });
 
   it('d/dx [x · d/dy (x · y)] at x = 3 is 2x = 6', () => {
-    const outer = (x: Tensor): Tensor => mul(x, dy((y) => mul(x, y), 5));
+    const outer = (x: Tensor): Tensor =>
+      mul(
+        x,
+        dy((y) => mul(x, y), 5),
+      );
     expect((grad(outer)(at(3)) as Tensor).item()).toBe(6);
   });
 
@@ -30,13 +38,27 @@ describe('nested differentiation: known values', () => {
     const viaJvp = (x: Tensor): Tensor => mul(x, jvp((y: Tensor) => add(x, y), [at(5)], [at(1)])[1]);
     expect((grad(viaJvp)(at(2)) as Tensor).item()).toBe(1);
     // d/dx along 1 of [x · d/dy (x · y)] = 2x = 6 at x = 3
-    const [, tangent] = jvp((x: Tensor) => mul(x, dy((y) => mul(x, y), 5)), [at(3)], [at(1)]);
+    const [, tangent] = jvp(
+      (x: Tensor) =>
+        mul(
+          x,
+          dy((y) => mul(x, y), 5),
+        ),
+      [at(3)],
+      [at(1)],
+    );
     expect((tangent as Tensor).item()).toBe(6);
   });
 
   it('three levels: d/dx [x · d/dy [y · d/dz (x · y · z)]] = d/dx [x · 2xy] = 4xy at the inner y', () => {
     // d/dz (x y z) = x y;  y · x y = x y²;  d/dy = 2 x y;  x · 2 x y = 2 x² y;  d/dx = 4 x y
-    const middle = (x: Tensor) => (y: Tensor): Tensor => mul(y, dy((z) => mul(mul(x, y), z), 7));
+    const middle =
+      (x: Tensor) =>
+      (y: Tensor): Tensor =>
+        mul(
+          y,
+          dy((z) => mul(mul(x, y), z), 7),
+        );
     const outer = (x: Tensor): Tensor => mul(x, dy(middle(x), 5));
     expect((grad(outer)(at(3)) as Tensor).item()).toBe(4 * 3 * 5);
   });

@@ -64,13 +64,19 @@ const fmtNumbers = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
 
 function attrsOf(instr: Instr): string[] {
   switch (instr.op) {
-    case 'sum': case 'mean': case 'max': case 'min': case 'logSumExp':
+    case 'sum':
+    case 'mean':
+    case 'max':
+    case 'min':
+    case 'logSumExp':
       return [...(instr.axis === undefined ? [] : [`axis=${JSON.stringify(instr.axis)}`]), ...(instr.keepDims ? ['keepDims'] : [])];
-    case 'softmax': case 'logSoftmax':
+    case 'softmax':
+    case 'logSoftmax':
       return instr.axis === undefined ? [] : [`axis=${instr.axis}`];
     case 'matmul':
       return [...(instr.transposeA ? ['transposeA'] : []), ...(instr.transposeB ? ['transposeB'] : [])];
-    case 'reshape': case 'broadcastTo':
+    case 'reshape':
+    case 'broadcastTo':
       return [fmtShape(instr.shape)];
     case 'transpose':
       return instr.perm === undefined ? [] : [`perm=${fmtShape(instr.perm)}`];

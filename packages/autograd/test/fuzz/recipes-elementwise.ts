@@ -25,20 +25,30 @@ function axisSpec(rng: Rng, rank: number): number | number[] | undefined {
   if (rank === 0) return rng.coin(0.2) ? [] : undefined;
   const neg = (a: number): number => (rng.coin(0.3) ? a - rank : a);
   switch (rng.int(5)) {
-    case 0: return undefined;
-    case 1: case 2: return neg(rng.int(rank));
-    case 3: return rng.permutation(rank).slice(0, rng.between(rank >= 2 && rng.coin() ? 2 : 1, rank)).map(neg);
-    default: return rng.coin(0.2) ? [] : neg(rng.int(rank));
+    case 0:
+      return undefined;
+    case 1:
+    case 2:
+      return neg(rng.int(rank));
+    case 3:
+      return rng
+        .permutation(rank)
+        .slice(0, rng.between(rank >= 2 && rng.coin() ? 2 : 1, rank))
+        .map(neg);
+    default:
+      return rng.coin(0.2) ? [] : neg(rng.int(rank));
   }
 }
 
 // ---- unary ---------------------------------------------------------------------------------
 
-export const simple = (op: UnaryOp, bound: (x: number) => number): Recipe => (b, pick) => {
-  const x = b.pick(pick)!;
-  b.unary(op, x, bound(b.bound(x)));
-  return true;
-};
+export const simple =
+  (op: UnaryOp, bound: (x: number) => number): Recipe =>
+  (b, pick) => {
+    const x = b.pick(pick)!;
+    b.unary(op, x, bound(b.bound(x)));
+    return true;
+  };
 
 export const exp: Recipe = (b, pick) => {
   const x = b.pick(pick)!;
@@ -72,14 +82,16 @@ export const abs: Recipe = (b, pick) => {
 
 // ---- binary and where ----------------------------------------------------------------------
 
-export const arithmetic = (op: 'add' | 'sub' | 'mul'): Recipe => (b, pick, partner) => {
-  const x = b.pick(pick)!;
-  const y = b.partner(partner, b.shape(x), b.rng.pick([0.5, 1.5, -2]));
-  const [p, q] = b.rng.coin() ? [x, y] : [y, x];
-  const bound = op === 'mul' ? b.bound(p) * b.bound(q) : b.bound(p) + b.bound(q);
-  b.binary(op, p, q, bound);
-  return true;
-};
+export const arithmetic =
+  (op: 'add' | 'sub' | 'mul'): Recipe =>
+  (b, pick, partner) => {
+    const x = b.pick(pick)!;
+    const y = b.partner(partner, b.shape(x), b.rng.pick([0.5, 1.5, -2]));
+    const [p, q] = b.rng.coin() ? [x, y] : [y, x];
+    const bound = op === 'mul' ? b.bound(p) * b.bound(q) : b.bound(p) + b.bound(q);
+    b.binary(op, p, q, bound);
+    return true;
+  };
 
 export const div: Recipe = (b, pick, partner) => {
   const x = b.pick(pick)!;
@@ -113,15 +125,17 @@ export const pow: Recipe = (b, pick, partner) => {
   return true;
 };
 
-export const extremum = (op: 'maximum' | 'minimum'): Recipe => (b, pick, partner) => {
-  const x = b.pick(pick)!;
-  const far = awayFrom(b, x, 2.5);
-  const y = b.partner(partner, b.shape(x), 0.25);
-  const near: Operand = typeof y === 'number' ? b.unary('tanh', y, 1) : y;
-  const [p, q] = b.rng.coin() ? [far, near] : [near, far];
-  b.binary(op, p, q, 3.5);
-  return true;
-};
+export const extremum =
+  (op: 'maximum' | 'minimum'): Recipe =>
+  (b, pick, partner) => {
+    const x = b.pick(pick)!;
+    const far = awayFrom(b, x, 2.5);
+    const y = b.partner(partner, b.shape(x), 0.25);
+    const near: Operand = typeof y === 'number' ? b.unary('tanh', y, 1) : y;
+    const [p, q] = b.rng.coin() ? [far, near] : [near, far];
+    b.binary(op, p, q, 3.5);
+    return true;
+  };
 
 export const where: Recipe = (b, pick, partner) => {
   const x = b.pick(pick)!;
@@ -129,37 +143,47 @@ export const where: Recipe = (b, pick, partner) => {
   const [p, q] = b.rng.coin() ? [x, y] : [y, x];
   const out = broadcast(b.shapeOf(p), b.shapeOf(q))!;
   const maskShape = b.relatedShape(out, false);
-  const mask = b.constant(maskShape, Array.from({ length: sizeOf(maskShape) }, () => b.rng.int(2)));
+  const mask = b.constant(
+    maskShape,
+    Array.from({ length: sizeOf(maskShape) }, () => b.rng.int(2)),
+  );
   b.emit({ op: 'where', args: [mask, p, q] }, out, Math.max(b.bound(p), b.bound(q)));
   return true;
 };
 
 // ---- reductions and softmax ----------------------------------------------------------------
 
-export const reduction = (op: ReduceOp): Recipe => (b, pick) => {
-  let x = b.pick(pick)!;
-  const inner = b.bound(x);
-  if (op === 'max' || op === 'min') {
-    const n = sizeOf(b.shape(x));
-    const t = b.unary('tanh', x, 1);
-    const offsets = b.constant(b.shape(x), b.rng.permutation(n).map((k) => 2.5 * (k - Math.floor(n / 2))));
-    x = b.binary('add', t, offsets, 1 + b.bound(offsets));
-  }
-  const axis = axisSpec(b.rng, b.shape(x).length);
-  const keepDims = b.rng.coin();
-  const shape = reducedShape(b.shape(x), axis, keepDims);
-  const count = sizeOf(b.shape(x)) / sizeOf(shape);
-  const bound = op === 'sum' ? inner * count : op === 'logSumExp' ? inner + Math.log(count) : b.bound(x);
-  b.emit({ op, args: [x], axis, keepDims }, shape, bound);
-  return true;
-};
+export const reduction =
+  (op: ReduceOp): Recipe =>
+  (b, pick) => {
+    let x = b.pick(pick)!;
+    const inner = b.bound(x);
+    if (op === 'max' || op === 'min') {
+      const n = sizeOf(b.shape(x));
+      const t = b.unary('tanh', x, 1);
+      const offsets = b.constant(
+        b.shape(x),
+        b.rng.permutation(n).map((k) => 2.5 * (k - Math.floor(n / 2))),
+      );
+      x = b.binary('add', t, offsets, 1 + b.bound(offsets));
+    }
+    const axis = axisSpec(b.rng, b.shape(x).length);
+    const keepDims = b.rng.coin();
+    const shape = reducedShape(b.shape(x), axis, keepDims);
+    const count = sizeOf(b.shape(x)) / sizeOf(shape);
+    const bound = op === 'sum' ? inner * count : op === 'logSumExp' ? inner + Math.log(count) : b.bound(x);
+    b.emit({ op, args: [x], axis, keepDims }, shape, bound);
+    return true;
+  };
 
-export const softmaxLike = (op: SoftmaxOp): Recipe => (b, pick) => {
-  const x = b.pick(pick, (sh) => sh.length >= 1);
-  if (x === null) return false;
-  const r = b.shape(x).length;
-  const axis = b.rng.coin(0.3) ? undefined : b.rng.between(-r, r - 1);
-  const n = b.shape(x)[axis === undefined ? r - 1 : (axis + r) % r]!;
-  b.emit({ op, args: [x], axis }, b.shape(x), op === 'softmax' ? 1 : 2 * b.bound(x) + Math.log(n));
-  return true;
-};
+export const softmaxLike =
+  (op: SoftmaxOp): Recipe =>
+  (b, pick) => {
+    const x = b.pick(pick, (sh) => sh.length >= 1);
+    if (x === null) return false;
+    const r = b.shape(x).length;
+    const axis = b.rng.coin(0.3) ? undefined : b.rng.between(-r, r - 1);
+    const n = b.shape(x)[axis === undefined ? r - 1 : (axis + r) % r]!;
+    b.emit({ op, args: [x], axis }, b.shape(x), op === 'softmax' ? 1 : 2 * b.bound(x) + Math.log(n));
+    return true;
+  };

@@ -8,15 +8,17 @@ import { innerSize, matmulShape, sizeOf } from './shapes.ts';
 /** A new operand for matmul with `x`: inner size k, and a vector, matrix or batched layout. */
 function matmulPartner(b: Builder, x: number[], xIsA: boolean, ta: boolean, tb: boolean): number[] {
   const { rng } = b;
-  const k = x.length === 1 ? x[0]! : xIsA ? (ta ? x[x.length - 2]! : x[x.length - 1]!) : (tb ? x[x.length - 1]! : x[x.length - 2]!);
+  const k = x.length === 1 ? x[0]! : xIsA ? (ta ? x[x.length - 2]! : x[x.length - 1]!) : tb ? x[x.length - 1]! : x[x.length - 2]!;
   // Up to 4: gemm's unrolled and blocked paths start at 4 columns (or 4 summed terms).
   const f = rng.between(1, 4);
   const flip = xIsA ? tb : ta;
   const core = xIsA === flip ? [f, k] : [k, f];
   const xBatch = x.slice(0, -2);
   switch (rng.int(3)) {
-    case 0: return [k];
-    case 1: return core;
+    case 0:
+      return [k];
+    case 1:
+      return core;
     default: {
       const batch = xBatch.length === 0 ? [rng.between(1, 3)] : rng.pick([xBatch, xBatch.map(() => 1), xBatch.slice(1)]);
       return [...batch, ...core];
@@ -72,7 +74,11 @@ export const transpose: Recipe = (b, pick) => {
   const r = b.shape(x).length;
   const perm = rng.coin(0.25) ? undefined : rng.permutation(r).map((a) => (rng.coin(0.2) ? a - r : a));
   const axes = perm === undefined ? b.shape(x).map((_, i) => r - 1 - i) : perm.map((a) => (a + r) % r);
-  b.emit({ op: 'transpose', args: [x], perm }, axes.map((a) => b.shape(x)[a]!), b.bound(x));
+  b.emit(
+    { op: 'transpose', args: [x], perm },
+    axes.map((a) => b.shape(x)[a]!),
+    b.bound(x),
+  );
   return true;
 };
 
@@ -145,4 +151,3 @@ export const broadcastTo: Recipe = (b, pick) => {
   b.emit({ op: 'broadcastTo', args: [x], shape: target }, target, b.bound(x));
   return true;
 };
-

@@ -63,6 +63,6 @@ export class Rng {
 
   /** n non-zero weights k/16 with 1 ≤ |k| ≤ 16, so every element of a sink reaches the loss. */
   weights(n: number): number[] {
-    return Array.from({ length: n }, () => (this.coin() ? 1 : -1) * this.between(1, 16) / 16);
+    return Array.from({ length: n }, () => ((this.coin() ? 1 : -1) * this.between(1, 16)) / 16);
   }
 }

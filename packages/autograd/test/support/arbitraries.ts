@@ -66,12 +66,21 @@ function shrinkTo(base: Shape, drop: number, ones: readonly boolean[]): Shape {
 
 const fixedPairs: [Shape, Shape][] = [
   [[3], [2, 3]],
-  [[2, 1], [1, 3]],
+  [
+    [2, 1],
+    [1, 3],
+  ],
   [[], [2, 2]],
   [[2, 3], [3]],
-  [[1, 3], [2, 1]],
+  [
+    [1, 3],
+    [2, 1],
+  ],
   [[2, 2], []],
-  [[2, 3], [2, 3]],
+  [
+    [2, 3],
+    [2, 3],
+  ],
 ];
 
 /** `count` shapes that broadcast together: the fixed classic pairs (for two) and random ones. */
@@ -99,7 +108,10 @@ export function reduction(): fc.Arbitrary<{ shape: Shape; axis: AxisArg; keepDim
     const axis = fc.oneof(
       fc.constant(undefined),
       fc.integer({ min: -r, max: r - 1 }),
-      fc.subarray(shape.map((_, i) => i), { minLength: 1 }),
+      fc.subarray(
+        shape.map((_, i) => i),
+        { minLength: 1 },
+      ),
     );
     return fc.record({ shape: fc.constant(shape), axis, keepDims: fc.boolean() });
   });

@@ -23,10 +23,17 @@ export function fdGrad(f: (x: Tensor) => number, x: Tensor, h = 1e-6): Tensor {
 /** J v by central differences along `v`: (f(x + h v) − f(x − h v)) / 2h. */
 export function fdDirectional(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor, h = 1e-6): Tensor {
   return noGrad(() => {
-    const step = (s: number) => tensor(x.data.map((xi, i) => xi + s * h * v.data[i]!), { shape: x.shape, dtype: x.dtype });
+    const step = (s: number) =>
+      tensor(
+        x.data.map((xi, i) => xi + s * h * v.data[i]!),
+        { shape: x.shape, dtype: x.dtype },
+      );
     const plus = f(step(1));
     const minus = f(step(-1));
-    return tensor(plus.data.map((p, i) => (p - minus.data[i]!) / (2 * h)), { shape: plus.shape });
+    return tensor(
+      plus.data.map((p, i) => (p - minus.data[i]!) / (2 * h)),
+      { shape: plus.shape },
+    );
   });
 }
 
@@ -49,5 +56,8 @@ export function expectClose(actual: Tensor | number, expected: Tensor | number |
 /** A constant of `shape` with fixed, varied entries (no RNG, so failures replay exactly). */
 export function fixedTensor(shape: readonly number[], offset = 0): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(Array.from({ length: n }, (_, i) => Math.sin(1.3 * (i + offset) + 0.4) * 1.5), { shape });
+  return tensor(
+    Array.from({ length: n }, (_, i) => Math.sin(1.3 * (i + offset) + 0.4) * 1.5),
+    { shape },
+  );
 }

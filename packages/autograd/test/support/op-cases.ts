@@ -23,9 +23,18 @@ export function matmulCase(): fc.Arbitrary<Case<{ layout: MatmulLayout; transpos
   const layout = fc.constantFrom<MatmulLayout>('matrix', 'batched', 'broadcastBatch', 'vectorMatrix', 'matrixVector', 'dot', 'vectorBatch');
   return fc.tuple(layout, dim, dim, dim, dim, fc.boolean(), fc.boolean()).map(([layout, m, k, n, b, transposeA, transposeB]) => {
     const pairs: Record<MatmulLayout, [Shape, Shape]> = {
-      matrix: [[m, k], [k, n]],
-      batched: [[b, m, k], [b, k, n]],
-      broadcastBatch: [[2, 1, m, k], [3, k, n]],
+      matrix: [
+        [m, k],
+        [k, n],
+      ],
+      batched: [
+        [b, m, k],
+        [b, k, n],
+      ],
+      broadcastBatch: [
+        [2, 1, m, k],
+        [3, k, n],
+      ],
       vectorMatrix: [[k], [k, n]],
       matrixVector: [[m, k], [k]],
       dot: [[k], [k]],
@@ -36,7 +45,16 @@ export function matmulCase(): fc.Arbitrary<Case<{ layout: MatmulLayout; transpos
   });
 }
 
-const permutations3 = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0], [-1, 0, 1], [1, -1, -3]];
+const permutations3 = [
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
+  [-1, 0, 1],
+  [1, -1, -3],
+];
 
 /** A rank-3 permutation (negative axes too), or no perm (reverse the axes) on any rank. */
 export function transposeCase(): fc.Arbitrary<Case<{ perm: number[] | undefined }>> {
@@ -51,7 +69,12 @@ export function reshapeCase(): fc.Arbitrary<Case<{ target: number[] }>> {
   return shapeArb(0, 3).chain((shape) => {
     const n = sizeOf(shape);
     const divisors = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
-    const targets = divisors.flatMap((d) => [[d, n / d], [d, -1], [-1, d], [1, d, n / d]]);
+    const targets = divisors.flatMap((d) => [
+      [d, n / d],
+      [d, -1],
+      [-1, d],
+      [1, d, n / d],
+    ]);
     return fc.constantFrom<number[][]>([n], [-1], [1, n], ...targets).map((target) => ({ shapes: [shape], attrs: { target } }));
   });
 }
@@ -60,11 +83,13 @@ export function reshapeCase(): fc.Arbitrary<Case<{ target: number[] }>> {
 export function sliceCase(): fc.Arbitrary<Case<{ begin: number[]; end: (number | undefined)[] | undefined }>> {
   return shapeArb(1, 3, 4).chain((shape) => {
     const bounds = shape.map((n) =>
-      fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: n }), fc.boolean(), fc.boolean(), fc.boolean()).map(([s, t, negS, negT, omitT]) => {
-        const [lo, hi] = s < t ? [s, t] : [t - 1, s + 1 > n ? n : s + 1];
-        const end = omitT ? (hi === n ? undefined : hi) : negT && hi < n ? hi - n : hi;
-        return { begin: negS ? lo - n : lo, end };
-      }),
+      fc
+        .tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: n }), fc.boolean(), fc.boolean(), fc.boolean())
+        .map(([s, t, negS, negT, omitT]) => {
+          const [lo, hi] = s < t ? [s, t] : [t - 1, Math.min(s + 1 , n)];
+          const end = omitT ? (hi === n ? undefined : hi) : negT && hi < n ? hi - n : hi;
+          return { begin: negS ? lo - n : lo, end };
+        }),
     );
     return fc.tuple(...bounds).map((bs) => ({
       shapes: [shape],
@@ -85,7 +110,18 @@ export function padCase(): fc.Arbitrary<Case<{ before: number[]; after: number[]
 export function concatCase(): fc.Arbitrary<Case<{ axis: number }>> {
   return fc.tuple(fc.constantFrom(0, 1, -1, 'vector' as const), dim, dim, dim, dim).map(([axis, r, a, b, c]) => {
     if (axis === 'vector') return { shapes: [[a], [b], [c]], attrs: { axis: 0 } };
-    const shapes = axis === 0 ? [[a, r], [b, r], [c, r]] : [[r, a], [r, b], [r, c]];
+    const shapes =
+      axis === 0
+        ? [
+            [a, r],
+            [b, r],
+            [c, r],
+          ]
+        : [
+            [r, a],
+            [r, b],
+            [r, c],
+          ];
     return { shapes, attrs: { axis } };
   });
 }
@@ -137,7 +173,8 @@ export function scatterAddCase(): fc.Arbitrary<Case<IndexAttrs & { size: number 
 export function squeezeCase(): fc.Arbitrary<Case<{ axis: number | number[] | undefined }>> {
   return fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 }).chain((shape) => {
     const ones = shape.flatMap((d, i) => (d === 1 ? [i] : []));
-    const axis = ones.length === 0 ? fc.constant(undefined) : fc.oneof(fc.constant(undefined), fc.constantFrom(...ones.map((i) => i - shape.length)), fc.subarray(ones));
+    const axis =
+      ones.length === 0 ? fc.constant(undefined) : fc.oneof(fc.constant(undefined), fc.constantFrom(...ones.map((i) => i - shape.length)), fc.subarray(ones));
     return axis.map((a) => ({ shapes: [shape], attrs: { axis: a } }));
   });
 }
@@ -145,7 +182,12 @@ export function squeezeCase(): fc.Arbitrary<Case<{ axis: number | number[] | und
 /** linear operands: x [...lead, in] (0–2 leading axes), W [out, in], and b [out] when `bias`. */
 export function linearCase(bias: boolean): fc.Arbitrary<Case<never>> {
   return fc.record({ lead: fc.array(dim, { maxLength: 2 }), inF: dim, outF: dim }).map(({ lead, inF, outF }) => ({
-    shapes: bias ? [[...lead, inF], [outF, inF], [outF]] : [[...lead, inF], [outF, inF]],
+    shapes: bias
+      ? [[...lead, inF], [outF, inF], [outF]]
+      : [
+          [...lead, inF],
+          [outF, inF],
+        ],
     attrs: undefined as never,
   }));
 }

@@ -36,7 +36,10 @@ export function checkModel(fn: string, model: unknown): MLP {
   });
   for (const [name, p] of model.namedParameters()) {
     if (p.dtype !== 'float64') {
-      throw new ValueError(fn, `parameter '${name}' has dtype ${p.dtype}; the closed-form reference runs in float64, so compare a float64 model (build the MLP with dtype 'float64')`);
+      throw new ValueError(
+        fn,
+        `parameter '${name}' has dtype ${p.dtype}; the closed-form reference runs in float64, so compare a float64 model (build the MLP with dtype 'float64')`,
+      );
     }
   }
   return model;
@@ -46,7 +49,10 @@ function checkMatrix(fn: string, what: string, t: unknown, m: number | null, n: 
   if (!(t instanceof Tensor)) throw new ValueError(fn, `${what} must be a Tensor of shape [m, ${nName}], got ${describe(t)}`);
   const expected = m === null ? `[m, ${n}]` : formatShape([m, n]);
   if (t.shape.length !== 2 || t.shape[1] !== n || (m !== null && t.shape[0] !== m) || t.shape[0] === 0) {
-    throw new ShapeError(fn, `${what} has shape ${formatShape(t.shape)}; expected ${expected} (one example per row, ${nName} = ${n}${m === null ? '' : `, m = ${m} examples`}; use [1, ${n}] for a single example)`);
+    throw new ShapeError(
+      fn,
+      `${what} has shape ${formatShape(t.shape)}; expected ${expected} (one example per row, ${nName} = ${n}${m === null ? '' : `, m = ${m} examples`}; use [1, ${n}] for a single example)`,
+    );
   }
   if (t.dtype !== 'float64') throw new DTypeError(fn, `${what} has dtype ${t.dtype}; the comparison runs in float64, cast it with .cast('float64')`);
   const d = t.data;
@@ -98,7 +104,10 @@ function checkL2(fn: string, l2: unknown): ResolvedOptions['l2'] {
     return { lambda: lam, convention: conv };
   }
   if (typeof trainingSetSize !== 'number' || !Number.isSafeInteger(trainingSetSize) || trainingSetSize < 1) {
-    throw new ValueError(fn, `options.l2.trainingSetSize must be an integer ≥ 1 for convention 'trainingSet' (the n in λ/(2n)), got ${describe(trainingSetSize)}`);
+    throw new ValueError(
+      fn,
+      `options.l2.trainingSetSize must be an integer ≥ 1 for convention 'trainingSet' (the n in λ/(2n)), got ${describe(trainingSetSize)}`,
+    );
   }
   return { lambda: lam, convention: conv, trainingSetSize };
 }
@@ -119,7 +128,8 @@ function checkFlat(fn: string, what: string, v: unknown, length: number, shape: 
 
 function checkPerLayer(fn: string, what: string, v: unknown, depth: number): unknown[] {
   if (!Array.isArray(v)) throw new ValueError(fn, `${what} must be an array with one entry per weight layer (${depth}), got ${describe(v)}`);
-  if (v.length !== depth) throw new ValueError(fn, `${what} has ${v.length} entries but the model has ${depth} weight layer(s) (layers 2..${depth + 1}); give one per layer`);
+  if (v.length !== depth)
+    throw new ValueError(fn, `${what} has ${v.length} entries but the model has ${depth} weight layer(s) (layers 2..${depth + 1}); give one per layer`);
   return v;
 }
 
@@ -134,14 +144,20 @@ export function checkManual(fn: string, model: MLP, manual: unknown, m: number):
   const outW = checkPerLayer(fn, 'manual.gradW', gradW, depth).map((g, i) =>
     checkFlat(fn, `manual.gradW[${i}] (∂C/∂w^${i + 2})`, g, sizes[i + 1]! * sizes[i]!, shapeW(i)),
   );
-  const outB = gradB === undefined ? new Array<null>(depth).fill(null) : checkPerLayer(fn, 'manual.gradB', gradB, depth).map((g, i) => {
-    if (g === null) return null;
-    if (model.layers[i]!.bias === null) throw new ValueError(fn, `manual.gradB[${i}] is given but layer ${i + 2} has no bias; pass null there`);
-    return checkFlat(fn, `manual.gradB[${i}] (∂C/∂b^${i + 2})`, g, sizes[i + 1]!, formatShape([sizes[i + 1]!]));
-  });
-  const outD = delta === undefined ? new Array<null>(depth).fill(null) : checkPerLayer(fn, 'manual.delta', delta, depth).map((d, i) =>
-    d === null ? null : checkFlat(fn, `manual.delta[${i}] (δ^${i + 2})`, d, m * sizes[i + 1]!, formatShape([m, sizes[i + 1]!])),
-  );
+  const outB =
+    gradB === undefined
+      ? new Array<null>(depth).fill(null)
+      : checkPerLayer(fn, 'manual.gradB', gradB, depth).map((g, i) => {
+          if (g === null) return null;
+          if (model.layers[i]!.bias === null) throw new ValueError(fn, `manual.gradB[${i}] is given but layer ${i + 2} has no bias; pass null there`);
+          return checkFlat(fn, `manual.gradB[${i}] (∂C/∂b^${i + 2})`, g, sizes[i + 1]!, formatShape([sizes[i + 1]!]));
+        });
+  const outD =
+    delta === undefined
+      ? new Array<null>(depth).fill(null)
+      : checkPerLayer(fn, 'manual.delta', delta, depth).map((d, i) =>
+          d === null ? null : checkFlat(fn, `manual.delta[${i}] (δ^${i + 2})`, d, m * sizes[i + 1]!, formatShape([m, sizes[i + 1]!])),
+        );
   return { gradW: outW, gradB: outB, delta: outD };
 }
 

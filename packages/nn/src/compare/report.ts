@@ -64,7 +64,10 @@ export class BackpropComparison {
       if (this.maxRel === 0) return `${who} to ${formatError(this.maxAbs)} absolute error (every entry within atol ${this.options.atol} of 0)`;
       return `${who} to ${formatError(this.maxRel)} relative error (largest absolute error ${formatError(this.maxAbs)})`;
     }
-    const at = bad.worst === null ? '' : `; worst entry [${bad.worst.index.join(', ')}]: ${this.sides[0]} ${formatValue(bad.worst.left)} vs ${this.sides[1]} ${formatValue(bad.worst.right)}`;
+    const at =
+      bad.worst === null
+        ? ''
+        : `; worst entry [${bad.worst.index.join(', ')}]: ${this.sides[0]} ${formatValue(bad.worst.left)} vs ${this.sides[1]} ${formatValue(bad.worst.right)}`;
     return `first disagreement: ${bad.equation} at layer ${bad.layer} (${bad.quantity}), max abs error ${formatError(bad.maxAbs)}, max rel error ${formatError(bad.maxRel)}${at}`;
   }
 
@@ -93,7 +96,12 @@ export class BackpropComparison {
   toText(): string {
     const table = this.table();
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => [...row[c]!].length)));
-    const lines = table.map((row) => row.map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length)).join('  ').trimEnd());
+    const lines = table.map((row) =>
+      row
+        .map((cell, c) => cell + ' '.repeat(widths[c]! - [...cell].length))
+        .join('  ')
+        .trimEnd(),
+    );
     return [this.header(), '', ...lines, '', this.verdict].join('\n');
   }
 

@@ -73,7 +73,13 @@ function label(equation: BackpropEquation, l: number, notation: Notation): { qua
 export function buildRows(left: Side, right: Side, sizes: readonly number[], m: number, tol: Tolerance, notation: Notation): ComparisonRow[] {
   const depth = sizes.length - 1;
   const rows: ComparisonRow[] = [];
-  const push = (equation: BackpropEquation, i: number, a: ArrayLike<number> | null | undefined, b: ArrayLike<number> | null | undefined, dims: number[]): void => {
+  const push = (
+    equation: BackpropEquation,
+    i: number,
+    a: ArrayLike<number> | null | undefined,
+    b: ArrayLike<number> | null | undefined,
+    dims: number[],
+  ): void => {
     if (a === null || a === undefined || b === null || b === undefined) return;
     const l = i + 2;
     rows.push({ equation, layer: l, ...label(equation, l, notation), ...compareArrays(a, b, dims, tol) });

@@ -13,12 +13,12 @@ export interface IdxArray {
 }
 
 const TYPES: Record<number, { type: IdxType; bytes: number; make: (n: number) => IdxData; read: (v: DataView, at: number) => number }> = {
-  0x08: { type: 'uint8', bytes: 1, make: (n) => new Uint8Array(n), read: (v, at) => v.getUint8(at) },
-  0x09: { type: 'int8', bytes: 1, make: (n) => new Int8Array(n), read: (v, at) => v.getInt8(at) },
-  0x0b: { type: 'int16', bytes: 2, make: (n) => new Int16Array(n), read: (v, at) => v.getInt16(at, false) },
-  0x0c: { type: 'int32', bytes: 4, make: (n) => new Int32Array(n), read: (v, at) => v.getInt32(at, false) },
-  0x0d: { type: 'float32', bytes: 4, make: (n) => new Float32Array(n), read: (v, at) => v.getFloat32(at, false) },
-  0x0e: { type: 'float64', bytes: 8, make: (n) => new Float64Array(n), read: (v, at) => v.getFloat64(at, false) },
+  8: { type: 'uint8', bytes: 1, make: (n) => new Uint8Array(n), read: (v, at) => v.getUint8(at) },
+  9: { type: 'int8', bytes: 1, make: (n) => new Int8Array(n), read: (v, at) => v.getInt8(at) },
+  11: { type: 'int16', bytes: 2, make: (n) => new Int16Array(n), read: (v, at) => v.getInt16(at, false) },
+  12: { type: 'int32', bytes: 4, make: (n) => new Int32Array(n), read: (v, at) => v.getInt32(at, false) },
+  13: { type: 'float32', bytes: 4, make: (n) => new Float32Array(n), read: (v, at) => v.getFloat32(at, false) },
+  14: { type: 'float64', bytes: 8, make: (n) => new Float64Array(n), read: (v, at) => v.getFloat64(at, false) },
 };
 
 function hex(n: number, digits: number): string {
@@ -56,10 +56,16 @@ export function readIdx(bytes: Uint8Array): IdxArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * kind.bytes;
   if (bytes.length < expected) {
-    throw new ValueError(fn, `truncated file: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes (header ${headerBytes} + data ${count * kind.bytes}), got ${bytes.length}`);
+    throw new ValueError(
+      fn,
+      `truncated file: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes (header ${headerBytes} + data ${count * kind.bytes}), got ${bytes.length}`,
+    );
   }
   if (bytes.length > expected) {
-    throw new ValueError(fn, `size mismatch: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes, but the file has ${bytes.length - expected} more`);
+    throw new ValueError(
+      fn,
+      `size mismatch: shape ${formatShape(shape)} of ${kind.type} needs ${expected} bytes, but the file has ${bytes.length - expected} more`,
+    );
   }
   const data = kind.make(count);
   if (kind.bytes === 1) {

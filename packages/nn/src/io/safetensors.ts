@@ -11,8 +11,16 @@ import type { SavedTensor } from './state.ts';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 export type SafetensorsData =
-  | Float64Array | Float32Array | BigInt64Array | BigUint64Array
-  | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+  | Float64Array
+  | Float32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Int32Array
+  | Int16Array
+  | Int8Array
+  | Uint32Array
+  | Uint16Array
+  | Uint8Array;
 
 export interface SafetensorsTensor {
   dtype: SafetensorsDType;
@@ -66,7 +74,10 @@ const CODECS: Record<SafetensorsDType, Codec> = {
   F64: { bytes: 8, decode: view(Float64Array, 8) },
   F32: { bytes: 4, decode: view(Float32Array, 4) },
   F16: { bytes: 2, decode: (raw, n) => Float32Array.from({ length: n }, (_, i) => halfToFloat(raw[2 * i]! | (raw[2 * i + 1]! << 8))) },
-  BF16: { bytes: 2, decode: (raw, n) => new Float32Array(Uint32Array.from({ length: n }, (_, i) => ((raw[2 * i]! | (raw[2 * i + 1]! << 8)) << 16) >>> 0).buffer) },
+  BF16: {
+    bytes: 2,
+    decode: (raw, n) => new Float32Array(Uint32Array.from({ length: n }, (_, i) => ((raw[2 * i]! | (raw[2 * i + 1]! << 8)) << 16) >>> 0).buffer),
+  },
   I64: { bytes: 8, decode: view(BigInt64Array, 8) },
   U64: { bytes: 8, decode: view(BigUint64Array, 8) },
   I32: { bytes: 4, decode: view(Int32Array, 4) },
@@ -165,7 +176,8 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
     };
     if (entry === null || typeof entry !== 'object') bad(`must be an object {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in CODECS)) bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
+    if (typeof dtype !== 'string' || !(dtype in CODECS))
+      bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
     if (!isShape(shape)) bad(`has a bad shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
       bad(`has bad data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 ≤ begin ≤ end`);
@@ -183,7 +195,11 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
   spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let at = 0;
   for (const [begin, end, name] of spans) {
-    if (begin !== at) throw new ValueError(fn, `bad header: tensor '${name}' starts at byte ${begin} but the previous tensor ends at ${at} (gaps and overlaps are not allowed)`);
+    if (begin !== at)
+      throw new ValueError(
+        fn,
+        `bad header: tensor '${name}' starts at byte ${begin} but the previous tensor ends at ${at} (gaps and overlaps are not allowed)`,
+      );
     at = end;
   }
   if (at !== data.length) throw new ValueError(fn, `size mismatch: the tensors fill ${at} bytes but the data section has ${data.length}`);

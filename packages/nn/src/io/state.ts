@@ -19,7 +19,10 @@ export function checkModule(fn: string, module: unknown): Module {
 
 /** `a, b, c` (at most `max` listed). */
 function list(names: readonly string[], max = 8): string {
-  const shown = names.slice(0, max).map((n) => `'${n}'`).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((n) => `'${n}'`)
+    .join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 

@@ -99,15 +99,7 @@ function weightedInput(w: Float64Array, b: Float64Array | null, aPrev: Float64Ar
 }
 
 /** BP2: δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ f'(z^l); here δ[x, j] = (Σ_k w^{l+1}[k, j]·δ^{l+1}[x, k])·f'(z[x, j]). */
-function backpropagate(
-  wNext: Float64Array,
-  deltaNext: Float64Array,
-  z: Float64Array,
-  f: RefActivation,
-  m: number,
-  n: number,
-  nNext: number,
-): Float64Array {
+function backpropagate(wNext: Float64Array, deltaNext: Float64Array, z: Float64Array, f: RefActivation, m: number, n: number, nNext: number): Float64Array {
   const delta = new Float64Array(m * n);
   for (let x = 0; x < m; x++) {
     for (let j = 0; j < n; j++) {

@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, Tensor, ValueError, noGrad, tensor } from '@pullback/autograd';
+import { DTypeError, ShapeError, type Tensor, ValueError, noGrad, tensor } from '@pullback/autograd';
 import { describe, expect, it } from 'vitest';
 import { MLP } from '../../src/mlp.ts';
 import { compareGradients, compareWithBackprop } from '../../src/compare/index.ts';
@@ -19,7 +19,11 @@ function randomBatch(sizes: readonly number[], m: number, seed: number): { x: Te
 /** The reference's numbers, as a user would hand them in (the oracle shares no code with the engine). */
 function referenceFor(model: MLP, batch: { x: Tensor; y: Tensor }, options: CompareOptions): RefResult {
   const { reduction, l2, cost } = options;
-  return backpropReference(refNetworkOf(model), { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: batch.x.shape[0]! }, { cost, ...(reduction && { reduction }), ...(l2 && { l2 }) });
+  return backpropReference(
+    refNetworkOf(model),
+    { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: batch.x.shape[0]! },
+    { cost, ...(reduction && { reduction }), ...(l2 && { l2 }) },
+  );
 }
 
 function manualFrom(ref: RefResult): Required<ManualGradients> {
@@ -33,8 +37,18 @@ function manualFrom(ref: RefResult): Required<ManualGradients> {
 describe('compareWithBackprop', () => {
   const cases: [string, number[], ConstructorParameters<typeof MLP>[1], CompareOptions][] = [
     ['sigmoid quadratic', [3, 4, 2], { activation: 'sigmoid' }, { cost: 'quadratic' }],
-    ['tanh / sigmoid cross-entropy, L2 batch', [4, 5, 3, 2], { activation: 'tanh', outputActivation: 'sigmoid' }, { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'batch' } }],
-    ['relu / identity, sum, L2 trainingSet', [2, 6, 6, 1], { activation: 'relu', outputActivation: 'identity' }, { cost: 'quadratic', reduction: 'sum', l2: { lambda: 2, convention: 'trainingSet', trainingSetSize: 50 } }],
+    [
+      'tanh / sigmoid cross-entropy, L2 batch',
+      [4, 5, 3, 2],
+      { activation: 'tanh', outputActivation: 'sigmoid' },
+      { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'batch' } },
+    ],
+    [
+      'relu / identity, sum, L2 trainingSet',
+      [2, 6, 6, 1],
+      { activation: 'relu', outputActivation: 'identity' },
+      { cost: 'quadratic', reduction: 'sum', l2: { lambda: 2, convention: 'trainingSet', trainingSetSize: 50 } },
+    ],
     ['bias-free sigmoid (seed 004)', [3, 3, 2], { bias: false }, { cost: 'crossEntropy' }],
     ['one weight layer', [5, 3], { activation: 'tanh' }, { cost: 'quadratic' }],
   ];
@@ -56,9 +70,17 @@ describe('compareWithBackprop', () => {
     const report = compareWithBackprop(model, randomBatch(model.sizes, 3, 4), { cost: 'quadratic' });
     expect(report.rows.map((r) => `${r.equation}:${r.layer}:${r.quantity}`)).toEqual([
       'BP1:5:δ^5',
-      'BP2:4:δ^4', 'BP2:3:δ^3', 'BP2:2:δ^2',
-      'BP3:5:∂C/∂b^5', 'BP3:4:∂C/∂b^4', 'BP3:3:∂C/∂b^3', 'BP3:2:∂C/∂b^2',
-      'BP4:5:∂C/∂w^5', 'BP4:4:∂C/∂w^4', 'BP4:3:∂C/∂w^3', 'BP4:2:∂C/∂w^2',
+      'BP2:4:δ^4',
+      'BP2:3:δ^3',
+      'BP2:2:δ^2',
+      'BP3:5:∂C/∂b^5',
+      'BP3:4:∂C/∂b^4',
+      'BP3:3:∂C/∂b^3',
+      'BP3:2:∂C/∂b^2',
+      'BP4:5:∂C/∂w^5',
+      'BP4:4:∂C/∂w^4',
+      'BP4:3:∂C/∂w^3',
+      'BP4:2:∂C/∂w^2',
     ]);
     expect(report.rows.every((r) => r.ufldlLayer === null)).toBe(true);
   });
@@ -67,7 +89,12 @@ describe('compareWithBackprop', () => {
     const model = new MLP([2, 3, 1], { seed: 5 });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 2, 5), { cost: 'quadratic', notation: 'ufldl' });
     expect(report.rows.map((r) => [r.quantity, r.layer, r.ufldlLayer])).toEqual([
-      ['δ^(3)', 3, 3], ['δ^(2)', 2, 2], ['∂J/∂b^(2)', 3, 2], ['∂J/∂b^(1)', 2, 1], ['∂J/∂W^(2)', 3, 2], ['∂J/∂W^(1)', 2, 1],
+      ['δ^(3)', 3, 3],
+      ['δ^(2)', 2, 2],
+      ['∂J/∂b^(2)', 3, 2],
+      ['∂J/∂b^(1)', 2, 1],
+      ['∂J/∂W^(2)', 3, 2],
+      ['∂J/∂W^(1)', 2, 1],
     ]);
     expect(report.toText()).toContain('UFLDL');
   });
@@ -234,7 +261,23 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop(model, { x: tensor([[1, 2]]), y: batch.y }, q), ShapeError, fn, 'batch.x has shape [1, 2]; expected [m, 3]');
     expectError(() => compareWithBackprop(model, { x: batch.x, y: tensor([[0, 1]]) }, q), ShapeError, fn, 'batch.y has shape [1, 2]; expected [2, 2]', 'm = 2');
     expectError(() => compareWithBackprop(model, { x: batch.x, y: batch.y.cast('float32') }, q), DTypeError, fn, 'batch.y has dtype float32');
-    expectError(() => compareWithBackprop(model, { x: tensor([[1, NaN, 3], [1, 2, 3]]), y: batch.y }, q), ValueError, fn, 'NaN at flat position 1');
+    expectError(
+      () =>
+        compareWithBackprop(
+          model,
+          {
+            x: tensor([
+              [1, NaN, 3],
+              [1, 2, 3],
+            ]),
+            y: batch.y,
+          },
+          q,
+        ),
+      ValueError,
+      fn,
+      'NaN at flat position 1',
+    );
     expectError(() => compareWithBackprop(model, null as never, q), ValueError, fn, 'batch must be an object');
   });
 
@@ -243,8 +286,18 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop(model, batch, undefined as never), ValueError, fn, 'options must be an object');
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', reduction: 'avg' } as never), ValueError, fn, 'options.reduction');
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: -1, convention: 'batch' } }), ValueError, fn, 'λ', '≥ 0', '-1');
-    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'trainingSet' } }), ValueError, fn, 'trainingSetSize must be an integer ≥ 1');
-    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch', trainingSetSize: 3 } }), ValueError, fn, "only used by convention 'trainingSet'");
+    expectError(
+      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'trainingSet' } }),
+      ValueError,
+      fn,
+      'trainingSetSize must be an integer ≥ 1',
+    );
+    expectError(
+      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch', trainingSetSize: 3 } }),
+      ValueError,
+      fn,
+      "only used by convention 'trainingSet'",
+    );
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', rtol: -1 }), ValueError, fn, 'options.rtol');
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', tolerance: 1 } as never), ValueError, fn, "unknown option 'tolerance'");
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', notation: 'bishop' } as never), ValueError, fn, 'options.notation');
@@ -253,12 +306,52 @@ describe('input validation (the model is left unchanged)', () => {
   it('rejects manual numbers of the wrong shape', () => {
     const g = 'compareGradients';
     const ok = [new Float64Array(6), new Float64Array(4)];
-    expectError(() => compareGradients(model, batch, { gradW: [new Float64Array(6)] }, q), ValueError, g, 'manual.gradW has 1 entries but the model has 2 weight layer(s)');
-    expectError(() => compareGradients(model, batch, { gradW: [new Float64Array(5), ok[1]!] }, q), ShapeError, g, 'manual.gradW[0] (∂C/∂w^2) has 5 entries; expected [2, 3] = 6');
-    expectError(() => compareGradients(model, batch, { gradW: [[[0, 0, 0], [0, 0, 0]], ok[1]!] as never }, q), ValueError, g, 'nested array', 'flat');
-    expectError(() => compareGradients(model, batch, { gradW: ok, delta: [null, new Float64Array(2)] }, q), ShapeError, g, 'manual.delta[1] (δ^3) has 2 entries; expected [2, 2] = 4');
+    expectError(
+      () => compareGradients(model, batch, { gradW: [new Float64Array(6)] }, q),
+      ValueError,
+      g,
+      'manual.gradW has 1 entries but the model has 2 weight layer(s)',
+    );
+    expectError(
+      () => compareGradients(model, batch, { gradW: [new Float64Array(5), ok[1]!] }, q),
+      ShapeError,
+      g,
+      'manual.gradW[0] (∂C/∂w^2) has 5 entries; expected [2, 3] = 6',
+    );
+    expectError(
+      () =>
+        compareGradients(
+          model,
+          batch,
+          {
+            gradW: [
+              [
+                [0, 0, 0],
+                [0, 0, 0],
+              ],
+              ok[1]!,
+            ] as never,
+          },
+          q,
+        ),
+      ValueError,
+      g,
+      'nested array',
+      'flat',
+    );
+    expectError(
+      () => compareGradients(model, batch, { gradW: ok, delta: [null, new Float64Array(2)] }, q),
+      ShapeError,
+      g,
+      'manual.delta[1] (δ^3) has 2 entries; expected [2, 2] = 4',
+    );
     const noBias = new MLP([3, 2], { seed: 1, bias: false });
-    expectError(() => compareGradients(noBias, randomBatch([3, 2], 1, 1), { gradW: [new Float64Array(6)], gradB: [new Float64Array(2)] }, q), ValueError, g, 'layer 2 has no bias');
+    expectError(
+      () => compareGradients(noBias, randomBatch([3, 2], 1, 1), { gradW: [new Float64Array(6)], gradB: [new Float64Array(2)] }, q),
+      ValueError,
+      g,
+      'layer 2 has no bias',
+    );
   });
 
   it('changed nothing', () => {

@@ -7,8 +7,14 @@ import { expectError } from '../helpers.ts';
 describe('batches', () => {
   it('cuts 0..n−1 into consecutive chunks, the last one short unless dropLast', () => {
     expect([...batches(7, 3)]).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect([...batches(7, 3, { dropLast: true })]).toEqual([[0, 1, 2], [3, 4, 5]]);
-    expect([...batches(6, 3, { dropLast: true })]).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect([...batches(7, 3, { dropLast: true })]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect([...batches(6, 3, { dropLast: true })]).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect([...batches(2, 5)]).toEqual([[0, 1]]);
     expect([...batches(2, 5, { dropLast: true })]).toEqual([]);
     expect([...batches(0, 4)]).toEqual([]);
@@ -23,19 +29,26 @@ describe('batches', () => {
 
   it('covers every index exactly once (any n, batch size, seed)', () => {
     fc.assert(
-      fc.property(fc.record({ n: fc.integer({ min: 0, max: 60 }), size: fc.integer({ min: 1, max: 17 }), seed: fc.integer(), dropLast: fc.boolean() }), ({ n, size, seed, dropLast }) => {
-        const bs = [...batches(n, size, { shuffle: true, seed, dropLast })];
-        const flat = bs.flat();
-        expect(new Set(flat).size).toBe(flat.length);
-        expect(flat.every((i) => Number.isInteger(i) && i >= 0 && i < n)).toBe(true);
-        expect(flat.length).toBe(dropLast ? n - (n % size) : n);
-        expect(bs.every((b) => b.length === size || (!dropLast && b === bs[bs.length - 1]))).toBe(true);
-      }),
+      fc.property(
+        fc.record({ n: fc.integer({ min: 0, max: 60 }), size: fc.integer({ min: 1, max: 17 }), seed: fc.integer(), dropLast: fc.boolean() }),
+        ({ n, size, seed, dropLast }) => {
+          const bs = [...batches(n, size, { shuffle: true, seed, dropLast })];
+          const flat = bs.flat();
+          expect(new Set(flat).size).toBe(flat.length);
+          expect(flat.every((i) => Number.isInteger(i) && i >= 0 && i < n)).toBe(true);
+          expect(flat.length).toBe(dropLast ? n - (n % size) : n);
+          expect(bs.every((b) => b.length === size || (!dropLast && b === bs[bs.length - 1]))).toBe(true);
+        },
+      ),
     );
   });
 
   it('indices pick rows with gather', () => {
-    const x = tensor([[0, 0], [1, 1], [2, 2]]);
+    const x = tensor([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
     const [first] = [...batches(3, 2, { shuffle: true, seed: 1 })];
     expect(gather(x, first!).toArray()).toEqual(first!.map((i) => [i, i]));
   });

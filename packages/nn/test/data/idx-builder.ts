@@ -1,6 +1,6 @@
 // Builds IDX buffers by hand (big-endian header and values), for the IDX and MNIST tests.
 export function idxBytes(typeCode: number, shape: number[], values: number[]): Uint8Array {
-  const width = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 }[typeCode] ?? 1;
+  const width = { 8: 1, 9: 1, 11: 2, 12: 4, 13: 4, 14: 8 }[typeCode] ?? 1;
   const header = 4 + 4 * shape.length;
   const out = new Uint8Array(header + values.length * width);
   const dv = new DataView(out.buffer);

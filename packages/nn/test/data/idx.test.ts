@@ -51,7 +51,15 @@ describe('readIdx', () => {
     expectError(() => readIdx(new Uint8Array([0, 0, 0x0a, 1, 0, 0, 0, 0])), ValueError, 'readIdx', 'bad magic number 0x00000a01');
     expectError(() => readIdx(new Uint8Array([0, 0, 8])), ValueError, 'readIdx', 'truncated file');
     expectError(() => readIdx(new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2])), ValueError, 'readIdx', 'truncated file', 'header', '16 bytes');
-    expectError(() => readIdx(idxBytes(0x08, [2, 2], [1, 2, 3, 4]).subarray(0, 14)), ValueError, 'readIdx', 'truncated file', '[2, 2]', 'needs 16 bytes', 'got 14');
+    expectError(
+      () => readIdx(idxBytes(0x08, [2, 2], [1, 2, 3, 4]).subarray(0, 14)),
+      ValueError,
+      'readIdx',
+      'truncated file',
+      '[2, 2]',
+      'needs 16 bytes',
+      'got 14',
+    );
     const extra = new Uint8Array([...idxBytes(0x08, [2], [1, 2]), 9]);
     expectError(() => readIdx(extra), ValueError, 'readIdx', 'size mismatch', '1 more');
     expectError(() => readIdx([0, 0, 8, 1] as never), ValueError, 'readIdx', 'Uint8Array');

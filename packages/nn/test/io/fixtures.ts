@@ -1,5 +1,5 @@
 // Modules with hand-chosen parameters for the serialisation tests.
-import { Tensor, tensor } from '@pullback/autograd';
+import { type Tensor, tensor } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { Module } from '../../src/index.ts';
 
@@ -20,7 +20,13 @@ export class Nested extends Module {
   constructor(values: { w: number[]; b: number[]; s: number[] }, dtype: DType = 'float64') {
     super();
     this.scale = this.registerParameter('scale', tensor(values.s, { dtype }));
-    this.registerModule('inner', new Bag([['weight', tensor(values.w, { shape: [2, 2], dtype })], ['bias', tensor(values.b, { dtype })]]));
+    this.registerModule(
+      'inner',
+      new Bag([
+        ['weight', tensor(values.w, { shape: [2, 2], dtype })],
+        ['bias', tensor(values.b, { dtype })],
+      ]),
+    );
   }
   forward(x: Tensor): Tensor {
     return x;

@@ -6,8 +6,20 @@ import { AWKWARD, Bag, Nested, bits } from './fixtures.ts';
 
 describe('saveJson / loadJson', () => {
   it('round-trips bitwise, −0, ±Infinity, NaN and subnormals included', () => {
-    const src = new Bag([['a', tensor(AWKWARD)], ['b', tensor(AWKWARD.map(Math.fround), { dtype: 'float32' })]]);
-    const dst = new Bag([['a', tensor(AWKWARD.map(() => 7))], ['b', tensor(AWKWARD.map(() => 7), { dtype: 'float32' })]]);
+    const src = new Bag([
+      ['a', tensor(AWKWARD)],
+      ['b', tensor(AWKWARD.map(Math.fround), { dtype: 'float32' })],
+    ]);
+    const dst = new Bag([
+      ['a', tensor(AWKWARD.map(() => 7))],
+      [
+        'b',
+        tensor(
+          AWKWARD.map(() => 7),
+          { dtype: 'float32' },
+        ),
+      ],
+    ]);
     loadJson(dst, saveJson(src));
     const [a, b] = dst.parameters();
     expect(bits(a!)).toEqual(bits(src.parameters()[0]!));
@@ -39,14 +51,91 @@ describe('saveJson / loadJson', () => {
       edit(d);
       return JSON.stringify(d);
     };
-    expectError(() => loadJson(target, variant((d) => delete d.tensors['inner.bias'])), ValueError, 'loadJson', "missing 'inner.bias'");
-    expectError(() => loadJson(target, variant((d) => (d.tensors.extra = d.tensors.scale))), ValueError, 'loadJson', "unexpected 'extra'");
-    expectError(() => loadJson(target, variant((d) => (d.tensors.scale = { dtype: 'float64', shape: [1, 1], data: [1] }))), ShapeError, 'loadJson', "'scale'", '[1, 1]', '[1]');
-    expectError(() => loadJson(target, variant((d) => (d.tensors.scale.dtype = 'float32'))), DTypeError, 'loadJson', "'scale'", 'float32', 'float64');
-    expectError(() => loadJson(target, variant((d) => (d.tensors.scale.data = [1, 2]))), ValueError, 'loadJson', '2 values for shape [1]');
-    expectError(() => loadJson(target, variant((d) => (d.tensors.scale.data = ['x']))), ValueError, 'loadJson', '"x"', 'not a number');
-    expectError(() => loadJson(target, variant((d) => (d.format = 'other'))), ValueError, 'loadJson', 'format');
-    expectError(() => loadJson(target, variant((d) => (d.version = 2))), ValueError, 'loadJson', 'version 2');
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => delete d.tensors['inner.bias']),
+        ),
+      ValueError,
+      'loadJson',
+      "missing 'inner.bias'",
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.tensors.extra = d.tensors.scale)),
+        ),
+      ValueError,
+      'loadJson',
+      "unexpected 'extra'",
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.tensors.scale = { dtype: 'float64', shape: [1, 1], data: [1] })),
+        ),
+      ShapeError,
+      'loadJson',
+      "'scale'",
+      '[1, 1]',
+      '[1]',
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.tensors.scale.dtype = 'float32')),
+        ),
+      DTypeError,
+      'loadJson',
+      "'scale'",
+      'float32',
+      'float64',
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.tensors.scale.data = [1, 2])),
+        ),
+      ValueError,
+      'loadJson',
+      '2 values for shape [1]',
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.tensors.scale.data = ['x'])),
+        ),
+      ValueError,
+      'loadJson',
+      '"x"',
+      'not a number',
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.format = 'other')),
+        ),
+      ValueError,
+      'loadJson',
+      'format',
+    );
+    expectError(
+      () =>
+        loadJson(
+          target,
+          variant((d) => (d.version = 2)),
+        ),
+      ValueError,
+      'loadJson',
+      'version 2',
+    );
     expectError(() => loadJson(target, '{"format": '), ValueError, 'loadJson', 'not valid JSON');
     expectError(() => loadJson({} as never, doc), ValueError, 'loadJson', 'expected a Module');
     expect(snapshot(target.parameters())).toEqual(before);

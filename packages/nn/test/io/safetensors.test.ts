@@ -52,22 +52,41 @@ describe('saveSafetensors', () => {
   });
 
   it('round-trips bitwise, awkward values and float32 included', () => {
-    const src = new Bag([['a', tensor(AWKWARD)], ['b', tensor(AWKWARD.map(Math.fround), { dtype: 'float32' })], ['empty', tensor([])]]);
-    const dst = new Bag([['a', tensor(AWKWARD.map(() => 1))], ['b', tensor(AWKWARD.map(() => 1), { dtype: 'float32' })], ['empty', tensor([])]]);
+    const src = new Bag([
+      ['a', tensor(AWKWARD)],
+      ['b', tensor(AWKWARD.map(Math.fround), { dtype: 'float32' })],
+      ['empty', tensor([])],
+    ]);
+    const dst = new Bag([
+      ['a', tensor(AWKWARD.map(() => 1))],
+      [
+        'b',
+        tensor(
+          AWKWARD.map(() => 1),
+          { dtype: 'float32' },
+        ),
+      ],
+      ['empty', tensor([])],
+    ]);
     loadSafetensors(dst, saveSafetensors(src));
     expect(dst.parameters().map(bits)).toEqual(src.parameters().map(bits));
   });
 
   it('round-trips any set of shapes and dtypes (property)', () => {
     const spec = fc.record({
-      tensors: fc.array(fc.record({ shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }), dtype: fc.constantFrom('float64' as const, 'float32' as const) }), { maxLength: 5 }),
+      tensors: fc.array(
+        fc.record({ shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }), dtype: fc.constantFrom('float64' as const, 'float32' as const) }),
+        { maxLength: 5 },
+      ),
       seed: fc.integer({ min: 0, max: 1e6 }),
     });
     fc.assert(
       fc.property(spec, ({ tensors, seed }) => {
         const rng = new Rng(seed);
         const make = (fill: () => number): Bag =>
-          new Bag(tensors.map((t, i) => [`t${i}`, tensor(Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, fill), { shape: t.shape, dtype: t.dtype })]));
+          new Bag(
+            tensors.map((t, i) => [`t${i}`, tensor(Array.from({ length: t.shape.reduce((a, b) => a * b, 1) }, fill), { shape: t.shape, dtype: t.dtype })]),
+          );
         const src = make(() => rng.normal() * 10 ** rng.int(20));
         const dst = make(() => 0);
         const bytes = saveSafetensors(src);
@@ -106,15 +125,24 @@ describe('decodeSafetensors', () => {
   });
 
   it('decodes a hand-built header with several dtypes, any key order, and metadata', () => {
-    const data = new Uint8Array([...le('i32', [-7, 8]), ...le('f64', [Math.PI]), ...le('f32', [1.5, -2]), ...le('u16', [0x3c00, 0xc000, 0x7bff, 0x0001]), ...le('u16', [0x3f80, 0xc0a0])]);
-    const fixed = file({
-      i: { dtype: 'I32', shape: [2, 1], data_offsets: [0, 8] },
-      x: { dtype: 'F64', shape: [], data_offsets: [8, 16] },
-      f: { dtype: 'F32', shape: [1, 2], data_offsets: [16, 24] },
-      h: { dtype: 'F16', shape: [4], data_offsets: [24, 32] },
-      bf: { dtype: 'BF16', shape: [2], data_offsets: [32, 36] },
-      __metadata__: { format: 'pt', note: 'hand-built' },
-    }, data);
+    const data = new Uint8Array([
+      ...le('i32', [-7, 8]),
+      ...le('f64', [Math.PI]),
+      ...le('f32', [1.5, -2]),
+      ...le('u16', [0x3c00, 0xc000, 0x7bff, 0x0001]),
+      ...le('u16', [0x3f80, 0xc0a0]),
+    ]);
+    const fixed = file(
+      {
+        i: { dtype: 'I32', shape: [2, 1], data_offsets: [0, 8] },
+        x: { dtype: 'F64', shape: [], data_offsets: [8, 16] },
+        f: { dtype: 'F32', shape: [1, 2], data_offsets: [16, 24] },
+        h: { dtype: 'F16', shape: [4], data_offsets: [24, 32] },
+        bf: { dtype: 'BF16', shape: [2], data_offsets: [32, 36] },
+        __metadata__: { format: 'pt', note: 'hand-built' },
+      },
+      data,
+    );
     const d = decodeSafetensors(fixed);
     expect(Array.from(d.get('i')!.data as Int32Array)).toEqual([-7, 8]);
     expect(d.get('x')!.shape).toEqual([]);
@@ -137,16 +165,45 @@ describe('decodeSafetensors', () => {
     const badUtf8 = file('{"a":1}', new Uint8Array(0));
     badUtf8[9] = 0xff;
     expectError(() => decodeSafetensors(badUtf8), ValueError, 'decodeSafetensors', 'UTF-8');
-    expectError(() => decodeSafetensors(file({ a: { dtype: 'F8', shape: [2], data_offsets: [0, 16] } }, data)), ValueError, 'decodeSafetensors', 'unsupported dtype "F8"');
-    expectError(() => decodeSafetensors(file({ a: { dtype: 'F64', shape: [3], data_offsets: [0, 16] } }, data)), ValueError, 'decodeSafetensors', "'a'", '16 bytes', 'needs 24');
-    expectError(() => decodeSafetensors(file({ a: { dtype: 'F64', shape: [2], data_offsets: [16, 0] } }, data)), ValueError, 'decodeSafetensors', 'data_offsets');
+    expectError(
+      () => decodeSafetensors(file({ a: { dtype: 'F8', shape: [2], data_offsets: [0, 16] } }, data)),
+      ValueError,
+      'decodeSafetensors',
+      'unsupported dtype "F8"',
+    );
+    expectError(
+      () => decodeSafetensors(file({ a: { dtype: 'F64', shape: [3], data_offsets: [0, 16] } }, data)),
+      ValueError,
+      'decodeSafetensors',
+      "'a'",
+      '16 bytes',
+      'needs 24',
+    );
+    expectError(
+      () => decodeSafetensors(file({ a: { dtype: 'F64', shape: [2], data_offsets: [16, 0] } }, data)),
+      ValueError,
+      'decodeSafetensors',
+      'data_offsets',
+    );
     expectError(() => decodeSafetensors(file({ a: { dtype: 'F64', shape: [-2], data_offsets: [0, 16] } }, data)), ValueError, 'decodeSafetensors', 'bad shape');
     expectError(
       () => decodeSafetensors(file({ a: { dtype: 'F64', shape: [1], data_offsets: [0, 8] }, b: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, data)),
-      ValueError, 'decodeSafetensors', 'previous tensor ends',
+      ValueError,
+      'decodeSafetensors',
+      'previous tensor ends',
     );
-    expectError(() => decodeSafetensors(file({ a: { dtype: 'F64', shape: [1], data_offsets: [8, 16] } }, data)), ValueError, 'decodeSafetensors', 'starts at byte 8');
-    expectError(() => decodeSafetensors(file({ a: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, data)), ValueError, 'decodeSafetensors', 'size mismatch');
+    expectError(
+      () => decodeSafetensors(file({ a: { dtype: 'F64', shape: [1], data_offsets: [8, 16] } }, data)),
+      ValueError,
+      'decodeSafetensors',
+      'starts at byte 8',
+    );
+    expectError(
+      () => decodeSafetensors(file({ a: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, data)),
+      ValueError,
+      'decodeSafetensors',
+      'size mismatch',
+    );
     expectError(() => decodeSafetensors(file({ __metadata__: { n: 1 } })), ValueError, 'decodeSafetensors', '__metadata__');
   });
 });
@@ -165,16 +222,54 @@ describe('loadSafetensors', () => {
     };
     const all = new Uint8Array([...s, ...w, ...b]);
     const fn = 'loadSafetensors';
-    expectError(() => loadSafetensors(target, file({ scale: entries.scale, 'inner.weight': entries['inner.weight'] }, new Uint8Array([...s, ...w]))), ValueError, fn, "missing 'inner.bias'");
-    expectError(() => loadSafetensors(target, file({ ...entries, extra: { dtype: 'F64', shape: [1], data_offsets: [56, 64] } }, new Uint8Array([...all, ...s]))), ValueError, fn, "unexpected 'extra'");
-    expectError(() => loadSafetensors(target, file({ ...entries, 'inner.weight': { dtype: 'F64', shape: [4], data_offsets: [8, 40] } }, all)), ShapeError, fn, "'inner.weight'", '[4]', '[2, 2]');
+    expectError(
+      () => loadSafetensors(target, file({ scale: entries.scale, 'inner.weight': entries['inner.weight'] }, new Uint8Array([...s, ...w]))),
+      ValueError,
+      fn,
+      "missing 'inner.bias'",
+    );
+    expectError(
+      () => loadSafetensors(target, file({ ...entries, extra: { dtype: 'F64', shape: [1], data_offsets: [56, 64] } }, new Uint8Array([...all, ...s]))),
+      ValueError,
+      fn,
+      "unexpected 'extra'",
+    );
+    expectError(
+      () => loadSafetensors(target, file({ ...entries, 'inner.weight': { dtype: 'F64', shape: [4], data_offsets: [8, 40] } }, all)),
+      ShapeError,
+      fn,
+      "'inner.weight'",
+      '[4]',
+      '[2, 2]',
+    );
     const f32 = new Uint8Array([...s, ...le('f32', [9, 9, 9, 9]), ...b]);
     expectError(
-      () => loadSafetensors(target, file({ ...entries, 'inner.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [8, 24] }, 'inner.bias': { dtype: 'F64', shape: [2], data_offsets: [24, 40] } }, f32)),
-      DTypeError, fn, "'inner.weight'", 'float32', 'float64',
+      () =>
+        loadSafetensors(
+          target,
+          file(
+            {
+              ...entries,
+              'inner.weight': { dtype: 'F32', shape: [2, 2], data_offsets: [8, 24] },
+              'inner.bias': { dtype: 'F64', shape: [2], data_offsets: [24, 40] },
+            },
+            f32,
+          ),
+        ),
+      DTypeError,
+      fn,
+      "'inner.weight'",
+      'float32',
+      'float64',
     );
     const i32 = new Uint8Array([...le('i32', [9, 0]), ...w, ...b]);
-    expectError(() => loadSafetensors(target, file({ ...entries, scale: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, i32)), DTypeError, fn, "'scale'", 'I64');
+    expectError(
+      () => loadSafetensors(target, file({ ...entries, scale: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, i32)),
+      DTypeError,
+      fn,
+      "'scale'",
+      'I64',
+    );
     expectError(() => loadSafetensors(target, file(entries, all).subarray(0, 100)), ValueError, fn, 'truncated');
     expect(snapshot(target.parameters())).toEqual(before);
     loadSafetensors(target, file(entries, all));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, ValueError, tensor } from '@pullback/autograd';
+import { type Tensor, ValueError, tensor } from '@pullback/autograd';
 import { Adam, AdamW } from '../../src/index.ts';
 import { expectClose, expectError, snapshot } from '../helpers.ts';
 
@@ -30,7 +30,11 @@ function adamByHand(p0: number[], grads: number[][], o: { lr: number; b1: number
   return out;
 }
 
-const GRADS = [[0.1, -3], [0.4, -1], [-0.2, 0.5]];
+const GRADS = [
+  [0.1, -3],
+  [0.4, -1],
+  [-0.2, 0.5],
+];
 
 describe('Adam', () => {
   it('matches the formulas over three steps (defaults lr 1e-3, betas [0.9, 0.999], eps 1e-8)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DTypeError, Tensor, ValueError, mul, sum, tensor } from '@pullback/autograd';
+import { DTypeError, type Tensor, ValueError, mul, sum, tensor } from '@pullback/autograd';
 import { Linear, SGD, gradientDescentStep } from '../../src/index.ts';
 import { expectClose, expectError, snapshot } from '../helpers.ts';
 
@@ -24,7 +24,11 @@ describe('SGD', () => {
   it('momentum (PyTorch): v₁ = g₁, v_t = μv + g_t, p ← p − η v', () => {
     const p = param([1, 2]);
     const opt = new SGD([p], { lr: 0.1, momentum: 0.9 });
-    const grads = [[1, -1], [0.5, 2], [-1, 0.25]];
+    const grads = [
+      [1, -1],
+      [0.5, 2],
+      [-1, 0.25],
+    ];
     let v = [0, 0];
     let x = [1, 2];
     grads.forEach((g, t) => {

@@ -87,8 +87,7 @@ const cases: Case[] = [
   {
     name: "'trainingSet' without n",
     options: { cost: 'quadratic', l2: { lambda: 0.1, convention: 'trainingSet' } },
-    message:
-      "backpropReference: options.l2.trainingSetSize is undefined but the 'trainingSet' convention needs an integer ≥ 1 (the n in λ/(2n))",
+    message: "backpropReference: options.l2.trainingSetSize is undefined but the 'trainingSet' convention needs an integer ≥ 1 (the n in λ/(2n))",
   },
   {
     name: 'unknown L2 convention',

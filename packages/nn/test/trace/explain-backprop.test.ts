@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor } from '@pullback/autograd';
+import { type Tensor, tensor } from '@pullback/autograd';
 import { MLP, explainBackprop } from '../../src/index.ts';
 import type { BackpropTrace } from '../../src/index.ts';
 import { backpropReference } from '../../src/reference/index.ts';
@@ -70,8 +70,7 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
             const l = layerOf(t, s.index);
             const want = ref.layers[l - 2]!;
             const got = (s.cotangent as Tensor).data;
-            const expected =
-              tag(s.equation) === 'BP3' ? want.gradB! : tag(s.equation) === 'BP4' ? want.gradW : want.delta.map((d) => d / m);
+            const expected = tag(s.equation) === 'BP3' ? want.gradB! : tag(s.equation) === 'BP4' ? want.gradW : want.delta.map((d) => d / m);
             expect(got.length).toBe(expected.length);
             for (let k = 0; k < got.length; k++) expect(Math.abs(got[k]! - expected[k]!)).toBeLessThan(1e-12);
           }
@@ -127,7 +126,10 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
       const z3 = notation === 'nielsen' ? 'z^3' : 'z^{(3)}';
       const bp1 = SYMBOLS[notation].present[2]!.slice(1, -1);
       expect(md).toContain(`| \`${z3}\` | add | ${bp1} |`);
-      const json = t.toJSON() as { groups: { name: string }[]; steps: { symbol: string | null; equation: string | null; group: string | null; cotangentLabel: string | null }[] };
+      const json = t.toJSON() as {
+        groups: { name: string }[];
+        steps: { symbol: string | null; equation: string | null; group: string | null; cotangentLabel: string | null }[];
+      };
       expect(JSON.parse(JSON.stringify(json))).toEqual(json);
       expect(json.groups.map((g) => g.name)).toEqual(['cost', 'layer 3', 'layer 2']);
       const step = json.steps.find((s) => s.symbol === z3)!;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor, toDot, toMermaid } from '@pullback/autograd';
+import { type Tensor, tensor, toDot, toMermaid } from '@pullback/autograd';
 import { Linear, MLP, Sequential, quadraticCost, scopeKinds } from '../../src/index.ts';
 import { Scale } from '../helpers.ts';
 
 function batch(m: number, n: number): Tensor {
-  return tensor(Array.from({ length: m * n }, (_, i) => Math.sin(i + 1)), { shape: [m, n] });
+  return tensor(
+    Array.from({ length: m * n }, (_, i) => Math.sin(i + 1)),
+    { shape: [m, n] },
+  );
 }
 
 describe('module scopes', () => {
@@ -69,7 +72,10 @@ describe('MLP graph pictures', () => {
     expect((dot.match(/box3d/g) ?? []).length).toBe(3);
     // No parameter or inner op of a layer is drawn on its own.
     expect(dot).not.toMatch(/label="(matmul|add)\\n/);
-    const edges = dot.split('\n').filter((l) => l.includes('->')).map((l) => l.trim().replace(';', ''));
+    const edges = dot
+      .split('\n')
+      .filter((l) => l.includes('->'))
+      .map((l) => l.trim().replace(';', ''));
     const ids = boxes.map((b) => b[1]!);
     for (let i = 0; i + 1 < ids.length; i++) {
       // layers.i → its sigmoid → layers.i+1

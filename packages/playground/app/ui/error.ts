@@ -11,7 +11,7 @@ export function showError(container: HTMLElement, source: string, error: unknown
   if (error === null) return;
   if (error instanceof ParseError) {
     const line = (source.split('\n')[error.line - 1] ?? '').replace(/[\t\r]/g, ' ');
-    const caret = ' '.repeat(Math.max(0, error.column - 1)) + '^';
+    const caret = `${' '.repeat(Math.max(0, error.column - 1))}^`;
     container.append(
       h('p', { class: 'error-message' }, `Line ${error.line}, column ${error.column}: ${error.reason}`),
       h('pre', { class: 'error-caret', 'aria-hidden': 'true' }, `${line}\n${caret}`),

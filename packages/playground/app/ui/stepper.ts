@@ -34,7 +34,15 @@ function intro(ctx: StepContext): HTMLElement {
 function quizCell(ctx: StepContext, step: StepView, i: number, key: string): HTMLElement {
   const name = `∂${step.label}/∂${step.inputs[i]!.label}`;
   const id = `quiz-${step.index}-${i}`;
-  const field = h('input', { id, class: 'quiz-answer', type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-verdict` });
+  const field = h('input', {
+    id,
+    class: 'quiz-answer',
+    type: 'text',
+    inputmode: 'decimal',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': `${id}-verdict`,
+  });
   const verdict = h('span', { id: `${id}-verdict`, class: 'verdict', role: 'status' });
   const form = h('form', { class: 'quiz' }, h('label', { for: id }, `${name} =`), field, h('button', { type: 'submit' }, 'Check'));
   form.addEventListener('submit', (ev) => {
@@ -69,7 +77,12 @@ function inputsTable(ctx: StepContext, step: StepView): HTMLElement {
       ? h('td', {}, 'constant')
       : asked
         ? h('td', {}, quizCell(ctx, step, i, key))
-        : h('td', { class: 'local', 'data-value': inp.local ?? '' }, fmt(inp.local), ctx.quiz && ctx.solved.has(key) ? h('span', { class: 'verdict right' }, ' ✓ right') : null);
+        : h(
+            'td',
+            { class: 'local', 'data-value': inp.local ?? '' },
+            fmt(inp.local),
+            ctx.quiz && ctx.solved.has(key) ? h('span', { class: 'verdict right' }, ' ✓ right') : null,
+          );
     const sent = h('td', { class: 'sent', 'data-value': inp.sent ?? '' }, constant ? 'no cotangent' : asked ? '?' : fmt(inp.sent));
     return h('tr', {}, h('th', { scope: 'row' }, role, h('code', {}, inp.label)), local, sent);
   });
@@ -77,7 +90,11 @@ function inputsTable(ctx: StepContext, step: StepView): HTMLElement {
     'table',
     { class: 'inputs' },
     h('caption', {}, 'Sent to each input: the cotangent arriving × the local derivative'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'input'), h('th', { scope: 'col' }, `local ∂${step.label}/∂input`), h('th', { scope: 'col' }, 'cotangent sent'))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, 'input'), h('th', { scope: 'col' }, `local ∂${step.label}/∂input`), h('th', { scope: 'col' }, 'cotangent sent')),
+    ),
     h('tbody', {}, ...rows),
   );
 }

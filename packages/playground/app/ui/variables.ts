@@ -48,11 +48,24 @@ export class VariablesTable {
     this.body.replaceChildren();
     for (const name of names) {
       const id = `var-${name}`;
-      const input = h('input', { id, class: 'value', type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', value: String(values.get(name)), 'aria-describedby': `${id}-msg` });
+      const input = h('input', {
+        id,
+        class: 'value',
+        type: 'text',
+        inputmode: 'decimal',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        value: String(values.get(name)),
+        'aria-describedby': `${id}-msg`,
+      });
       const msg = h('span', { id: `${id}-msg`, class: 'field-error', role: 'status' });
       const grad = h('td', { class: 'grad' });
       const check = h('div', { class: 'fd', role: 'status' });
-      const button = h('button', { type: 'button', class: 'fd-button', 'aria-label': `Check the gradient with respect to ${name} by finite differences` }, 'FD check');
+      const button = h(
+        'button',
+        { type: 'button', class: 'fd-button', 'aria-label': `Check the gradient with respect to ${name} by finite differences` },
+        'FD check',
+      );
       input.addEventListener('input', () => {
         const v = parseNumber(input.value);
         input.toggleAttribute('aria-invalid', v === null);
