@@ -14,11 +14,13 @@ function parseSite(text: string): Site {
   return { file: m[1]!.replace(/^file:\/\//, ''), line: Number(m[2]) };
 }
 
-/** Where the caller of `here()` is: write it on the same line as the op under test. */
-function here(): Site {
+let marked: Site | undefined;
+/** Returns `value` and remembers where it was called: wrap the op's argument in it, on the op's line. */
+function mark<T>(value: T): T {
   const frames = (new Error().stack ?? '').split('\n');
-  // frames[0] is the message, [1] is here() itself, [2] is its caller
-  return parseSite(frames[2]!);
+  // frames[0] is the message, [1] is mark() itself, [2] is its caller
+  marked = parseSite(frames[2]!);
+  return value;
 }
 
 function catchAnomaly(fn: () => unknown): AnomalyError {
@@ -29,36 +31,32 @@ function catchAnomaly(fn: () => unknown): AnomalyError {
 
 describe('detectAnomaly', () => {
   it('names log, the forward pass and the line of the log call for a NaN from finite inputs', () => {
-    let at: Site | undefined;
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const x = tensor([2, -1], { requiresGrad: true });
-        const [y, site] = [log(x), here()]; // here() must share the op's line
-        at = site;
+        const y = log(mark(x));
         return sum(y);
       }),
     );
     expect(err.op).toBe('log');
     expect(err.pass).toBe('forward');
     expect(err.message).toMatch(/^log: .*forward pass/);
-    expect(parseSite(err.site)).toEqual(at);
+    expect(parseSite(err.site)).toEqual(marked);
     expect(err.site).toContain('anomaly.test.ts');
   });
 
   it('names sqrt, the backward pass and the line of the sqrt call for an Inf cotangent at 0', () => {
-    let at: Site | undefined;
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const x = tensor([0, 4], { requiresGrad: true });
-        const [y, site] = [sqrt(x), here()]; // here() must share the op's line
-        at = site;
+        const y = sqrt(mark(x));
         sum(mul(y, 3)).backward();
       }),
     );
     expect(err.op).toBe('sqrt');
     expect(err.pass).toBe('backward');
     expect(err.message).toMatch(/^sqrt: .*backward pass/);
-    expect(parseSite(err.site)).toEqual(at);
+    expect(parseSite(err.site)).toEqual(marked);
   });
 
   it('finds the where-branch NaN leak, which without anomaly mode silently reaches x.grad', () => {
@@ -70,18 +68,16 @@ describe('detectAnomaly', () => {
     expect(Number.isNaN(x.grad!.data[0])).toBe(true);
     expect(x.grad!.data[1]).toBe(0.25);
 
-    let at: Site | undefined;
     const err = catchAnomaly(() =>
       detectAnomaly(() => {
         const z = tensor([0, 4], { requiresGrad: true });
-        const [y, site] = [where(greater(z, 0), sqrt(z), 0), here()]; // here() must share the op's line
-        at = site;
+        const y = where(greater(z, 0), sqrt(mark(z)), 0);
         sum(y).backward();
       }),
     );
     expect(err.op).toBe('sqrt');
     expect(err.pass).toBe('backward');
-    expect(parseSite(err.site)).toEqual(at);
+    expect(parseSite(err.site)).toEqual(marked);
   });
 
   it('throws nothing without anomaly mode', () => {
