@@ -1,5 +1,6 @@
-// The playground in a real browser: Debian's Chromium driven by playwright-core, against a fresh
-// production build served by `vite preview` on a free port. It checks what the page shows
+// The playground in a real browser: headless Chromium (a system one if installed, else the one the
+// npm package @sparticuz/chromium ships; see test/support/chromium.ts) driven by playwright-core,
+// against a fresh production build served by `vite preview` on a free port. It checks what the page shows
 // against the engine run here in Node. In-page code is passed as strings: this file is also
 // typechecked by the root tsconfig, which has no DOM types.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,21 +13,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChromiumLaunch, chromiumLaunch } from '../../../test/support/chromium.ts';
 
-const CHROMIUM = process.env.PULLBACK_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCREENSHOT = join(ROOT, 'screenshot.png');
 const OUT = join(ROOT, 'test', 'out');
+// Tests write only to the ignored test/out/; `pnpm screenshot` asks for the README's copy explicitly.
+const SCREENSHOT = process.env.PULLBACK_UPDATE_SCREENSHOT === '1' ? join(ROOT, 'screenshot.png') : join(OUT, 'screenshot.png');
 
 let setupError: Error | null = null;
 let server: PreviewServer | null = null;
@@ -69,11 +61,11 @@ const dataValue = async (p: Page, selector: string): Promise<number> => Number(a
 const stepCount = (p: Page) => p.textContent('#step-count');
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    setupError = new Error(
-      `e2e: no Chromium at ${CHROMIUM}. Install Debian's package: apt-get update && apt-get install -y chromium ` +
-        `(Playwright's own browser download does not work here; set PULLBACK_CHROMIUM to use another binary).`,
-    );
+  let browser: ChromiumLaunch;
+  try {
+    browser = await chromiumLaunch();
+  } catch (e) {
+    setupError = e instanceof Error ? e : new Error(String(e));
     return;
   }
   const outDir = mkdtempSync(join(tmpdir(), 'pullback-playground-dist-'));
@@ -83,7 +75,7 @@ beforeAll(async () => {
   await build({ root: ROOT, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   server = await preview({ root: ROOT, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   origin = new URL(server.resolvedUrls!.local[0]!).origin;
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  context = await chromium.launchPersistentContext(profile, { executablePath: browser.executablePath, headless: true, args: browser.args });
   for (const p of context.pages()) await p.close();
   page = await openPage(`${origin}/`);
 }, 60_000);
@@ -248,6 +240,7 @@ describe('playground in Chromium', () => {
     expect(await p.textContent('#step h3')).toContain('Step 4 of 10');
     await p.mouse.move(0, 0);
     await p.evaluate('window.scrollTo(0, 0)');
+    mkdirSync(OUT, { recursive: true });
     await p.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
     await p.close();
