@@ -265,7 +265,7 @@ export const elementwise = area('elementwise', [
     name: 'a numeric string as an operand',
     fn: 'mul',
     error: ValueError,
-    message: /^mul: expected a Tensor or a number, got string 2/,
+    message: /^mul: expected a Tensor, a Scalar or a number as the second argument, got string 2/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -276,7 +276,7 @@ export const elementwise = area('elementwise', [
     name: 'a boolean exponent',
     fn: 'pow',
     error: ValueError,
-    message: /^pow: expected a Tensor or a number, got boolean true/,
+    message: /^pow: expected a Tensor, a Scalar or a number as the second argument, got boolean true/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };

@@ -1,4 +1,5 @@
 import { ValueError, describeValue } from './errors.ts';
+import type { Primitive } from './primitive.ts';
 import { noGrad, record } from './tape.ts';
 import { Tensor, lift, shareData } from './tensor.ts';
 import type { TensorLike } from './tensor.ts';
@@ -14,6 +15,11 @@ export interface OpResult {
   pullback: (cotangent: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
+export interface DefineOpOptions {
+  /** The local derivative as `explain` and the playground print it, e.g. '∂z/∂x = 3x²'. */
+  formula?: string;
+}
+
 /**
  * Define an operation from its primal and its pullback side by side (ChainRules' rrule):
  *
@@ -27,9 +33,16 @@ export interface OpResult {
  * like a built-in op under backward(), grad, noGrad, anomaly mode and the tape's checks: a
  * pullback returning the wrong number of cotangents, or a wrong shape, gets an error naming `name`.
  */
-export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResult): (...inputs: TensorLike[]) => Tensor {
+export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResult, options: DefineOpOptions = {}): (...inputs: TensorLike[]) => Tensor {
   if (typeof name !== 'string' || name.length === 0) throw new ValueError('defineOp', `the op needs a non-empty name, got ${describeValue(name)}`);
   if (typeof forward !== 'function') throw new ValueError('defineOp', `forward must be a function, got ${describeValue(forward)}`);
+  if (options === null || typeof options !== 'object') throw new ValueError('defineOp', `options must be an object, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) if (key !== 'formula') throw new ValueError('defineOp', `unknown option '${key}'; expected 'formula'`);
+  if (options.formula !== undefined && typeof options.formula !== 'string') {
+    throw new ValueError('defineOp', `options.formula must be a string (the local derivative traces print), got ${describeValue(options.formula)}`);
+  }
+  // The same kind of descriptor as a built-in's, never registered: a user op named 'sigmoid' is not sigmoid.
+  const op: Primitive = { name, formula: options.formula ?? 'custom pullback', elementwise: null, firstOrder: null, composite: null, builtin: false };
   return (...args: TensorLike[]): Tensor => {
     const first = args.find((a): a is Tensor => a instanceof Tensor);
     const inputs = args.map((a) => lift(name, a, first?.dtype ?? 'float64'));
@@ -39,6 +52,6 @@ export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResul
     }
     const { output, pullback } = result;
     const out = shareData(output, output.shape);
-    return record(name, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
+    return record(op, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
   };
 }

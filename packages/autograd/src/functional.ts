@@ -6,6 +6,9 @@ import { sameShape } from './shape.ts';
 import { flatten } from './tree.ts';
 import type { Flat } from './tree.ts';
 import { zeros, zerosLike } from './create.ts';
+import { primitive } from './primitive.ts';
+
+const IDENTITY = primitive('identity', 'dx = dz');
 
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array returns a tuple. */
@@ -24,7 +27,7 @@ export interface ValueAndGradOptions extends GradOptions {
  */
 function standIn(x: Tensor): Tensor {
   const out = shareData(x, x.shape);
-  if (x.requiresGrad) return withGradMode(true, () => record('identity', [x], out, (dy: Tensor) => [dy]));
+  if (x.requiresGrad) return withGradMode(true, () => record(IDENTITY, [x], out, (dy: Tensor) => [dy]));
   out.requiresGrad = true;
   return out;
 }

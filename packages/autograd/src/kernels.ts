@@ -4,30 +4,11 @@ import type { Shape } from './shape.ts';
 import { Tensor, arrayFor } from './tensor.ts';
 import type { DType, TypedArray } from './tensor.ts';
 
-/** Elementwise f(x); `fn` names the op: the common ones get loops of their own (see binaryRow). */
-export function mapUnary(x: Tensor, f: (v: number) => number, fn = ''): Tensor {
+/** Elementwise f(x) over a tensor (for constants and masks; primitives bring loops of their own). */
+export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
   const src = x.data;
   const out = arrayFor(x.dtype, src.length);
-  const n = src.length;
-  switch (fn) {
-    case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]! , 0);
-      break;
-    case 'neg':
-      for (let i = 0; i < n; i++) out[i] = -src[i]!;
-      break;
-    case 'exp':
-      for (let i = 0; i < n; i++) out[i] = Math.exp(src[i]!);
-      break;
-    case 'log':
-      for (let i = 0; i < n; i++) out[i] = Math.log(src[i]!);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = sigmoidValue(src[i]!);
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = f(src[i]!);
-  }
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]!);
   return new Tensor(out, x.shape, x.dtype);
 }
 
@@ -62,20 +43,35 @@ export function forEachRow(shape: Shape, strides: readonly (readonly number[])[]
   }
 }
 
-/** Elementwise f(a, b) with NumPy broadcasting; `fn` names the op (for errors, and see binaryRow). */
+/** out[k + j] = f(A[pa + j·ia], B[pb + j·ib]) for j < n: one row of an elementwise binary op. */
+export type BinaryRow = (out: TypedArray, k: number, A: TypedArray, pa: number, ia: number, B: TypedArray, pb: number, ib: number, n: number) => void;
+
+/** A row loop calling `f` per element (primitives that need speed write their own row). */
+export function rowOf(f: (x: number, y: number) => number): BinaryRow {
+  return (out, k, A, pa, ia, B, pb, ib, n) => {
+    for (const end = k + n; k < end; k++, pa += ia, pb += ib) out[k] = f(A[pa]!, B[pb]!);
+  };
+}
+
+/** Elementwise f(a, b) with NumPy broadcasting; `fn` names the public function for errors. */
 export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  return mapRows(fn, a, b, rowOf(f));
+}
+
+/** Elementwise over a and b with NumPy broadcasting, one row at a time through `row`. */
+export function mapRows(fn: string, a: Tensor, b: Tensor, row: BinaryRow): Tensor {
   const dtype = a.dtype;
   const A = a.data;
   const B = b.data;
   if (sameShape(a.shape, b.shape)) {
     const out = arrayFor(dtype, A.length);
-    binaryRow(fn, f, out, 0, A, 0, 1, B, 0, 1, A.length);
+    row(out, 0, A, 0, 1, B, 0, 1, A.length);
     return new Tensor(out, a.shape, dtype);
   }
   const shape = broadcastShapes(fn, a.shape, b.shape);
   const out = arrayFor(dtype, sizeOf(shape));
   if (b.size === 1 || a.size === 1) {
-    binaryRow(fn, f, out, 0, A, 0, a.size === 1 ? 0 : 1, B, 0, b.size === 1 ? 0 : 1, out.length);
+    row(out, 0, A, 0, a.size === 1 ? 0 : 1, B, 0, b.size === 1 ? 0 : 1, out.length);
     return new Tensor(out, shape, dtype);
   }
   const sa = broadcastStrides(a.shape, shape);
@@ -85,50 +81,10 @@ export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: nu
   const ib = sb[rank - 1]!;
   let k = 0;
   forEachRow(shape, [sa, sb], (off, n) => {
-    binaryRow(fn, f, out, k, A, off[0]!, ia, B, off[1]!, ib, n);
+    row(out, k, A, off[0]!, ia, B, off[1]!, ib, n);
     k += n;
   });
   return new Tensor(out, shape, dtype);
-}
-
-/**
- * out[k + j] = f(A[pa + j·ia], B[pb + j·ib]) for j < n. The arithmetic ops (and `greater`, ReLU's
- * mask) have loops of their own: once many ops share one loop, V8 stops inlining the callback and calls it for every
- * element, which made a [10, 10] subtraction 4× slower than the same addition.
- */
-function binaryRow(
-  fn: string,
-  f: (x: number, y: number) => number,
-  out: TypedArray,
-  k: number,
-  A: TypedArray,
-  pa: number,
-  ia: number,
-  B: TypedArray,
-  pb: number,
-  ib: number,
-  n: number,
-): void {
-  const end = k + n;
-  switch (fn) {
-    case 'add':
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! + B[pb]!;
-      return;
-    case 'sub':
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! - B[pb]!;
-      return;
-    case 'mul':
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! * B[pb]!;
-      return;
-    case 'div':
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! / B[pb]!;
-      return;
-    case 'greater':
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! > B[pb]! ? 1 : 0;
-      return;
-    default:
-      for (; k < end; k++, pa += ia, pb += ib) out[k] = f(A[pa]!, B[pb]!);
-  }
 }
 
 /** Copy `src` read with `srcStrides` (any strides, e.g. permuted or broadcast) into a new contiguous array. */
@@ -160,6 +116,11 @@ export function sigmoidValue(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
+}
+
+/** softplus(x) = ln(1 + eˣ) as max(x, 0) + ln(1 + e^{−|x|}), which never overflows. */
+export function softplusValue(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /**

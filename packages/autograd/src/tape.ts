@@ -1,4 +1,5 @@
 import { AnomalyError, GraphError, ValueError, describeValue } from './errors.ts';
+import { LEAF, type Primitive } from './primitive.ts';
 
 /**
  * An operation's pullback (its vector-Jacobian product): given the cotangent of the output, it
@@ -29,13 +30,18 @@ export abstract class Node {
   freed = false;
   _cot: Node | null = null;
   pullback: Pullback | null = null;
-  /** The op that produced this node ('leaf' for inputs and constants). */
-  op = 'leaf';
+  /** The descriptor of the op that produced this node (LEAF for inputs and constants). */
+  primitive: Primitive = LEAF;
   _grad: Node | null = null;
   _slot = -1;
   readonly id = nextId++;
   /** The attributes below, which most nodes never set: kept out of line so that nodes stay small. */
   _extras: NodeExtras | null = null;
+
+  /** The name of the op that produced this node ('leaf' for inputs and constants). */
+  get op(): string {
+    return this.primitive.name;
+  }
 
   /** User-given label (`x`, `W1`), used by graph export and error messages. */
   get name(): string | undefined {
@@ -245,8 +251,9 @@ export function withScope<T>(name: string, fn: () => T): T {
  * (built-in or `defineOp`) ends with this call. Nothing is recorded when grad mode is off or no
  * input requires a gradient; `out` is then a constant.
  */
-export function record<T extends Node>(op: string, inputs: readonly Node[], out: T, pullback: Pullback, attrs?: Record<string, unknown>): T {
-  out.op = op;
+export function record<T extends Node>(primitive: Primitive, inputs: readonly Node[], out: T, pullback: Pullback, attrs?: Record<string, unknown>): T {
+  out.primitive = primitive;
+  const op = primitive.name;
   if (attrs) out.attrs = attrs;
   if (anomaly) {
     out.site = userSite();

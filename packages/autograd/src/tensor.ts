@@ -4,6 +4,8 @@ import type { Shape } from './shape.ts';
 import { Node, currentPass, markCut, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 import * as ops from './ops/index.ts';
+import type { ElementwiseMethods } from './ops/methods.ts';
+import { installElementwiseMethods } from './primitive.ts';
 
 export type DType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array;
@@ -34,6 +36,9 @@ const POOLED_MAX = 2048;
 const POOL_BYTES = 32 * 1024;
 let pool = new ArrayBuffer(POOL_BYTES);
 let poolOffset = 0;
+
+// Tensor gets a method per elementwise primitive (x.exp(), x.mul(y)), installed below the class.
+export interface Tensor extends ElementwiseMethods<Tensor> {}
 
 /**
  * An n-dimensional array of float32 or float64 in row-major order, recorded on the tape when it
@@ -218,56 +223,8 @@ export class Tensor extends Node {
 
   // ---- methods: the same operations as the exported functions ------------------------------
 
-  add(b: TensorLike): Tensor {
-    return ops.add(this, b);
-  }
-  sub(b: TensorLike): Tensor {
-    return ops.sub(this, b);
-  }
-  mul(b: TensorLike): Tensor {
-    return ops.mul(this, b);
-  }
-  div(b: TensorLike): Tensor {
-    return ops.div(this, b);
-  }
-  pow(b: TensorLike): Tensor {
-    return ops.pow(this, b);
-  }
-  neg(): Tensor {
-    return ops.neg(this);
-  }
-  exp(): Tensor {
-    return ops.exp(this);
-  }
-  log(): Tensor {
-    return ops.log(this);
-  }
-  sqrt(): Tensor {
-    return ops.sqrt(this);
-  }
-  abs(): Tensor {
-    return ops.abs(this);
-  }
-  tanh(): Tensor {
-    return ops.tanh(this);
-  }
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
-  }
-  relu(): Tensor {
-    return ops.relu(this);
-  }
-  softplus(): Tensor {
-    return ops.softplus(this);
-  }
   square(): Tensor {
     return ops.square(this);
-  }
-  maximum(b: TensorLike): Tensor {
-    return ops.maximum(this, b);
-  }
-  minimum(b: TensorLike): Tensor {
-    return ops.minimum(this, b);
   }
   sum(axis?: Axis, keepDims = false): Tensor {
     return ops.sum(this, axis, keepDims);
@@ -333,6 +290,8 @@ export class Tensor extends Node {
     return ops.cast(this, dtype);
   }
 }
+
+installElementwiseMethods(Tensor.prototype);
 
 /** JAX's name for `x.detach()`: the same values as a constant, cut from the tape. */
 export function stopGradient(x: Tensor): Tensor {

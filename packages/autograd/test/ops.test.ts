@@ -4,7 +4,8 @@ import { getGemmBackend, gradcheck, grad, setGemmBackend, tensor, type Tensor } 
 import type { GradcheckOptions } from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 import { broadcastShapes, broadcastTarget, oneAxis, plainIn, reduction, shapeArb } from './support/arbitraries.ts';
-import type { AxisArg, Domain, Plain, Shape } from './support/arbitraries.ts';
+import type { AxisArg, Domain, Interval, Plain, Shape } from './support/arbitraries.ts';
+import { elementwisePrimitives } from '../src/internal.ts';
 import {
   concatCase,
   gatherCase,
@@ -32,7 +33,7 @@ interface Row<A = any> {
   op: keyof typeof ops;
   arity: number;
   /** Value domain of each argument. */
-  domains: Domain[];
+  domains: (Domain | Interval)[];
   /** Shapes (one per argument) and attributes. */
   cases: fc.Arbitrary<Case<A>>;
   fn: (attrs: A) => Fn;
@@ -87,24 +88,26 @@ const whereCase = broadcastShapes(3).chain(([c, a, b]) =>
     .map((mask) => ({ shapes: [a!, b!], attrs: { maskShape: c!, mask: mask.map(Number) } })),
 );
 
+// Elementwise primitives come from their descriptors (src/ops/*.ts): name, arity and domains.
+// maximum and minimum keep rows of their own, on interleaved lattices that never tie.
+const OWN_ROWS = ['maximum', 'minimum'];
+const elementwiseRows: Row[] = elementwisePrimitives()
+  .filter((p) => !OWN_ROWS.includes(p.name))
+  .map((p) =>
+    row({
+      name: p.name,
+      op: p.name as Row['op'],
+      arity: p.elementwise.arity,
+      domains: [...p.elementwise.domains],
+      cases: p.elementwise.arity === 1 ? unaryShapes : binaryShapes,
+      fn: () => p.elementwise.fn as unknown as Fn,
+      order: 2,
+    }),
+  );
+
 const table: Row[] = [
-  binary('add', ops.add),
-  binary('sub', ops.sub),
-  binary('mul', ops.mul),
-  binary('div', ops.div, ['real', 'awayFromZero']),
-  binary('pow', ops.pow, ['positive', 'real']),
-  unary('neg', ops.neg),
+  ...elementwiseRows,
   unary('square', ops.square),
-  unary('exp', ops.exp),
-  unary('log', ops.log, 'positive'),
-  unary('sqrt', ops.sqrt, 'positive'),
-  unary('abs', ops.abs, 'awayFromZero'),
-  unary('tanh', ops.tanh),
-  unary('tanhDerivative', ops.tanhDerivative),
-  unary('sigmoid', ops.sigmoid),
-  unary('sigmoidDerivative', ops.sigmoidDerivative),
-  unary('relu', ops.relu, 'awayFromZero'),
-  unary('softplus', ops.softplus),
   binary('maximum', ops.maximum, ['lattice', 'offLattice']),
   binary('minimum', ops.minimum, ['offLattice', 'lattice']),
   row({

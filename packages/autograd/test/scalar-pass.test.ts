@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GraphError, Scalar, detectAnomaly, record, scalar } from '../src/index.ts';
-import { runBackward } from '../src/tape.ts';
+import { GraphError, Scalar, detectAnomaly, scalar } from '../src/index.ts';
+import { primitive, record, runBackward } from '../src/internal.ts';
 import { propertyParams } from './support/property.ts';
 
 // Scalar.backward() runs the first-order pass on numbers when every op is a built-in scalar op.
@@ -123,7 +123,7 @@ describe('the first-order pass on numbers', () => {
     const x = scalar(4);
     const out: Scalar = new Scalar(Math.cbrt(x.data));
     // y = ∛x  =>  dx = dy / (3 y²)
-    const y = record('cbrt', [x], out, (dy: Scalar) => [dy.div(out.mul(out).mul(3))]);
+    const y = record(primitive('cbrt', '∂z/∂x = 1/(3 z²)'), [x], out, (dy: Scalar) => [dy.div(out.mul(out).mul(3))]);
     y.mul(x).backward(); // d/dx x∛x = (4/3)∛x
     expect(x.grad).toBeCloseTo((4 / 3) * Math.cbrt(4), 12);
   });

@@ -20,14 +20,15 @@ import {
   mean,
   mul,
   neg,
-  record,
   reshape,
+  sigmoid,
   softplus,
   square,
   sub,
   sum,
   tensor,
 } from '@pullback/autograd';
+import { primitive, record } from '@pullback/autograd/internal';
 import { checkChoice, checkOptions, checkPair, checkTensor, describe, sameShape } from './internal/check.ts';
 
 export type Reduction = 'mean' | 'sum';
@@ -80,14 +81,22 @@ function checkProbabilities(fn: string, p: Tensor): void {
   }
 }
 
+// Fused as PyTorch's mse_loss: the cost of a small batch is a handful of numbers, and five ops
+// (sub, square, sum, scale, mean) each way cost more than the arithmetic. Its composite form,
+// a − y, its square, the sums and the scale, is what traces show (expandComposite).
+const QUADRATIC_COST = primitive('quadraticCost', '∂C/∂a = s (a − y), ∂C/∂y = −s (a − y)', {
+  composite: ([a, y]: readonly Tensor[], attrs) => {
+    const perExample = mul(sum(square(sub(a!, y!)), -1), 0.5);
+    return reduce(perExample, (attrs?.reduction ?? 'mean') as Reduction);
+  },
+});
+
 /**
  * Quadratic cost (Nielsen eq. 6, seed 002 eq. 5): C_x = ½‖a − y‖² summed over the last axis,
  * then C = (1/m) Σ_x C_x ('mean', default) or Σ_x C_x ('sum') over the m examples.
  */
 export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
   const [p, t, reduction] = quadraticArgs(a, y, options);
-  // One recorded op, as PyTorch's mse_loss: the cost of a small batch is a handful of numbers,
-  // and five ops (sub, square, sum, scale, mean) each way cost more than the arithmetic.
   let examples = 1;
   for (let i = 0; i < p.rank - 1; i++) examples *= p.shape[i]!;
   const scale = reduction === 'mean' ? 1 / examples : 1;
@@ -102,10 +111,10 @@ export function quadraticCost(a: Tensor, y: Tensor, options?: LossOptions): Tens
   // C = s Σ ½(a − y)²  =>  da = s dC (a − y), dy = −da   (with engine ops, so second
   // derivatives are exact too)
   return record(
-    'quadraticCost',
+    QUADRATIC_COST,
     [p, t],
     cost,
-    (dc: Tensor, needs) => {
+    (dc: Tensor, needs: readonly boolean[]) => {
       const da = mul(sub(p, t), mul(dc, scale));
       return [needs[0] ? da : null, needs[1] ? neg(da) : null];
     },
@@ -119,16 +128,6 @@ function quadraticArgs(a: Tensor, y: Tensor, options: LossOptions | undefined): 
   const [p, t] = checkPair(fn, a, y);
   checkRank(fn, 'prediction', p);
   return [p, t, reductionOf(fn, options)];
-}
-
-/**
- * quadraticCost recorded step by step (a − y, its square, the sums, the scale), with the same
- * value up to rounding: for traces that name the residual a − y. Slower: for explaining, not training.
- */
-export function quadraticCostSteps(a: Tensor, y: Tensor, options?: LossOptions): Tensor {
-  const [p, t, reduction] = quadraticArgs(a, y, options);
-  const perExample = mul(sum(square(sub(p, t)), -1), 0.5);
-  return reduce(perExample, reduction);
 }
 
 /** PyTorch's MSELoss: (1/N) Σ_i (a_i − y_i)² over ALL N elements ('mean', default), or the sum. */
@@ -184,7 +183,8 @@ export function crossEntropyCost(a: Tensor, y: Tensor, options?: LossOptions): T
   checkRank(fn, 'prediction', p);
   const reduction = reductionOf(fn, options);
   checkProbabilities(fn, p);
-  const z = p.op === 'sigmoid' && p.inputs !== null ? (p.inputs[0] as Tensor) : null;
+  // By identity, never by name: a user op called 'sigmoid' is not the engine's sigmoid.
+  const z = p.primitive === sigmoid.primitive && p.inputs !== null ? (p.inputs[0] as Tensor) : null;
   const perUnit = z === null ? bernoulliNll(p, t) : add(mul(t, softplus(neg(z))), mul(sub(1, t), softplus(z)));
   return reduce(sum(perUnit, -1), reduction);
 }

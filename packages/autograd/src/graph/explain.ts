@@ -1,72 +1,10 @@
 import { GraphError } from '../errors.ts';
+import { LEAF } from '../primitive.ts';
 import { Node, noGrad, runBackward } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
 import { full } from '../create.ts';
 import { checkNode, label, shapeLabel, summarize } from './walk.ts';
-
-/** Local derivative of each built-in op, as the trace prints it (x, y are the inputs, z the output). */
-const FORMULAS: Record<string, string> = {
-  add: '∂z/∂x = 1, ∂z/∂y = 1',
-  sub: '∂z/∂x = 1, ∂z/∂y = −1',
-  mul: '∂z/∂x = y, ∂z/∂y = x',
-  div: '∂z/∂x = 1/y, ∂z/∂y = −x/y²',
-  neg: '∂z/∂x = −1',
-  pow: '∂z/∂x = y·x^(y−1), ∂z/∂y = z·ln x',
-  exp: '∂z/∂x = eˣ',
-  log: '∂z/∂x = 1/x',
-  sqrt: '∂z/∂x = 1/(2√x)',
-  abs: '∂z/∂x = sign(x)',
-  tanh: '∂z/∂x = sech²x = 1 − tanh²x',
-  cosh: '∂z/∂x = sinh x',
-  sinh: '∂z/∂x = cosh x',
-  sigmoid: "∂z/∂x = σ'(x) = σ(x)σ(−x)",
-  sigmoidDerivative: "∂z/∂x = σ''(x)",
-  tanhDerivative: '∂z/∂x = −2 sech²x tanh x',
-  relu: '∂z/∂x = [x > 0]',
-  softplus: '∂z/∂x = σ(x)',
-  maximum: '∂z/∂x = [x > y], ∂z/∂y = [y > x] (½ each at ties)',
-  minimum: '∂z/∂x = [x < y], ∂z/∂y = [y < x] (½ each at ties)',
-  where: '∂z/∂x = [cond], ∂z/∂y = [¬cond]',
-  sum: 'dx = dz broadcast over the summed axes',
-  max: 'dx = dz at the argmax (shared among ties)',
-  min: 'dx = dz at the argmin (shared among ties)',
-  logSumExp: 'dx = dz · softmax(x)',
-  matmul: 'Z = XY  ⇒  dX = dZ Yᵀ, dY = Xᵀ dZ',
-  transpose: 'dx = transpose(dz) back',
-  reshape: 'dx = reshape(dz) back',
-  broadcastTo: 'dx = dz summed over the broadcast axes',
-  slice: 'dx = dz padded with zeros',
-  pad: 'dx = the middle of dz',
-  concat: 'dxᵢ = the slice of dz that xᵢ filled',
-  gather: 'dx = dz scattered (added) back at the indices',
-  scatterAdd: 'du = gather(dz)',
-  cast: 'dx = dz cast back',
-  identity: 'dx = dz',
-};
-
-const ELEMENTWISE = new Set([
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'neg',
-  'pow',
-  'exp',
-  'log',
-  'sqrt',
-  'abs',
-  'tanh',
-  'cosh',
-  'sinh',
-  'sigmoid',
-  'sigmoidDerivative',
-  'tanhDerivative',
-  'relu',
-  'softplus',
-  'maximum',
-  'minimum',
-]);
 
 /**
  * What a caller knows about a node that the engine does not: a symbol to print instead of its
@@ -139,7 +77,7 @@ export interface Trace {
 }
 
 function localDerivative(node: Node, index: number): Node | null {
-  if (!ELEMENTWISE.has(node.op) || node.pullback === null) return null;
+  if (node.primitive.elementwise === null || node.pullback === null) return null;
   const input = node.inputs![index]!;
   const ones = node instanceof Scalar ? new Scalar(1) : full((node as Tensor).shape, 1, (node as Tensor).dtype);
   const needs = node.inputs!.map((_, i) => i === index);
@@ -186,7 +124,7 @@ export function explain(output: Node, options: ExplainOptions | Node = {}): Trac
       shape: shapeLabel(node),
       value: node,
       cotangent: cot,
-      formula: node.inputs === null ? 'leaf: the cotangent is its gradient' : (FORMULAS[node.op] ?? 'custom pullback'),
+      formula: node.inputs === null ? LEAF.formula : node.primitive.formula,
       inputs: (node.inputs ?? []).map((x, i) => ({ node: x, label: show(x), cotangent: sent[i] ?? null, local: localDerivative(node, i) })),
       ...(equation !== undefined && { equation }),
       ...(a?.symbol !== undefined && { symbol: a.symbol }),

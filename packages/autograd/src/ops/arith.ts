@@ -1,62 +1,102 @@
-import { mapBinary, mapUnary } from '../kernels.ts';
-import { record } from '../tape.ts';
-import { lift2 } from '../tensor.ts';
-import type { Tensor, TensorLike } from '../tensor.ts';
-import { log } from './unary.ts';
-import { equal, greater, where } from './compare.ts';
+// The binary arithmetic primitives (NumPy broadcasting on tensors; the backward pass sums each
+// cotangent back over the axes its input was broadcast along), each one descriptor.
+import '../tensor.ts'; // load order: see ops/index.ts
+import { type Value, binary } from '../elementwise.ts';
+import { REAL } from '../primitive.ts';
+import { choose } from './compare.ts';
+import type { Scalar } from '../scalar.ts';
+import type { Tensor } from '../tensor.ts';
+import { log, neg } from './unary.ts';
 
 /** a + b, broadcasting. */
-export function add(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('add', a, b);
-  const out = mapBinary('add', x, y, (p, q) => p + q);
-  // z = x + y  =>  dx = dz, dy = dz  (summed back over broadcast axes by the backward pass)
-  return record('add', [x, y], out, (dz: Tensor) => [dz, dz]);
-}
+export const add = binary('add', {
+  formula: '∂z/∂x = 1, ∂z/∂y = 1',
+  value: (x, y) => x + y,
+  row: (out, k, A, pa, ia, B, pb, ib, n) => {
+    for (const end = k + n; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! + B[pb]!;
+  },
+  // z = x + y  =>  dx = dz, dy = dz
+  partials: [() => 1, () => 1],
+  derivatives: [() => 1, () => 1],
+});
 
 /** a − b, broadcasting. */
-export function sub(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('sub', a, b);
-  const out = mapBinary('sub', x, y, (p, q) => p - q);
+export const sub = binary('sub', {
+  formula: '∂z/∂x = 1, ∂z/∂y = −1',
+  value: (x, y) => x - y,
+  row: (out, k, A, pa, ia, B, pb, ib, n) => {
+    for (const end = k + n; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! - B[pb]!;
+  },
   // z = x − y  =>  dx = dz, dy = −dz
-  return record('sub', [x, y], out, (dz: Tensor, needs) => [dz, needs[1] ? neg(dz) : null]);
-}
+  partials: [() => 1, () => -1],
+  derivatives: [() => 1, () => -1],
+});
 
 /** a ⊙ b (elementwise), broadcasting. */
-export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('mul', a, b);
-  const out = mapBinary('mul', x, y, (p, q) => p * q);
+export const mul = binary('mul', {
+  formula: '∂z/∂x = y, ∂z/∂y = x',
+  value: (x, y) => x * y,
+  row: (out, k, A, pa, ia, B, pb, ib, n) => {
+    for (const end = k + n; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! * B[pb]!;
+  },
   // z = x y  =>  dx = dz y, dy = dz x
-  return record('mul', [x, y], out, (dz: Tensor, needs) => [needs[0] ? mul(dz, y) : null, needs[1] ? mul(dz, x) : null]);
-}
+  partials: [(_x, y) => y, (x) => x],
+  derivatives: [(_x, y) => y, (x) => x],
+});
 
 /** a / b (elementwise), broadcasting. A primitive, not a·(1/b), which would round twice. */
-export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('div', a, b);
-  const out = mapBinary('div', x, y, (p, q) => p / q);
-  // z = x / y  =>  dx = dz / y, dy = −dz x / y² = −(dz z) / y
-  return record('div', [x, y], out, (dz: Tensor, needs) => [needs[0] ? div(dz, y) : null, needs[1] ? neg(div(mul(dz, out), y)) : null]);
-}
+export const div = binary('div', {
+  formula: '∂z/∂x = 1/y, ∂z/∂y = −x/y²',
+  domains: [REAL, { low: -4, high: 4, avoid: [0] }],
+  value: (x, y) => x / y,
+  row: (out, k, A, pa, ia, B, pb, ib, n) => {
+    for (const end = k + n; k < end; k++, pa += ia, pb += ib) out[k] = A[pa]! / B[pb]!;
+  },
+  // z = x / y  =>  dx = dz / y, dy = −dz x / y² = −dz z / y
+  partials: [(_x, y) => 1 / y, (_x, y, z) => -(z / y)],
+  derivatives: [(_x, y) => div(1, y), (_x, y, z) => neg(div(z, y))],
+});
 
-/** −x. */
-export function neg(a: Tensor): Tensor {
-  const out = mapUnary(a, (v) => -v, 'neg');
-  // z = −x  =>  dx = −dz
-  return record('neg', [a], out, (dz: Tensor) => [neg(dz)]);
-}
-
-/** a^b (elementwise), broadcasting; NaN where a < 0 and b is not an integer, as Math.pow. */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('pow', a, b);
-  const out = mapBinary('pow', x, y, Math.pow);
-  // z = x^y  =>  dx = dz y x^(y−1) (0 at x = y = 0, where x⁰ is constant, not 0·∞ = NaN, as JAX and PyTorch);
-  //              dy = dz z ln x (taken as 0 where x = 0, the limit for y > 0)
-  return record('pow', [x, y], out, (dz: Tensor, needs) => [
-    needs[0] ? mul(dz, where(mul(equal(x, 0), equal(y, 0)), 0, mul(y, pow(x, sub(y, 1))))) : null,
-    needs[1] ? mul(dz, where(greater(x, 0), mul(out, log(x)), 0)) : null,
-  ]);
-}
+/**
+ * a^b (elementwise), broadcasting; NaN where a < 0 and b is not an integer, as Math.pow.
+ * Derivatives as PyTorch defines them at the edges: ∂/∂a is 0 where b = 0 (a⁰ is constant), and
+ * ∂/∂b is 0 where a = 0 and b ≥ 0 (the limit of z ln a), NaN where a < 0 (ln of a negative number).
+ */
+export const pow = binary('pow', {
+  formula: '∂z/∂x = y·x^(y−1), ∂z/∂y = z·ln x',
+  // y = 0 is avoided by tests: ∂/∂a is 0 there by the convention above, not by continuity.
+  domains: [
+    { low: 0.25, high: 3 },
+    { low: -2, high: 2, avoid: [0] },
+  ],
+  value: Math.pow,
+  // z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x
+  partials: [(x, y) => (y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
+  derivatives: [
+    (x, y) =>
+      choose(
+        x,
+        y,
+        (_a, b) => b === 0,
+        () => 0,
+        (a, b) => mul(b, pow(a, sub(b, 1))),
+        [1, 1],
+      ),
+    (x, y) =>
+      choose(
+        x,
+        y,
+        (a, b) => a === 0 && b >= 0,
+        () => 0,
+        (a, b) => mul(pow(a, b), log(a)),
+        [1, 1],
+      ),
+  ],
+});
 
 /** x², as x·x (a composite: no rule of its own). */
-export function square(a: Tensor): Tensor {
+export function square(a: Tensor): Tensor;
+export function square(a: Scalar): Scalar;
+export function square(a: Value): Value {
   return mul(a, a);
 }

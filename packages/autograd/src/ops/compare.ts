@@ -1,3 +1,4 @@
+import '../tensor.ts'; // load order: see ops/index.ts
 import { ValueError, describeValue, formatShape, formatValue } from '../errors.ts';
 import { checkDType } from '../create.ts';
 import { mapBinary, mapUnary } from '../kernels.ts';
@@ -6,7 +7,11 @@ import { markCut, record } from '../tape.ts';
 import { Tensor, arrayFor, lift, lift2 } from '../tensor.ts';
 import type { DType, TensorLike } from '../tensor.ts';
 import { forEachRow } from '../kernels.ts';
-import { mul } from './arith.ts';
+import { type Value, binary, indicator, mapBinaryConstant } from '../elementwise.ts';
+import { Scalar } from '../scalar.ts';
+import { primitive } from '../primitive.ts';
+
+const WHERE = primitive('where', '∂z/∂x = [cond], ∂z/∂y = [¬cond]');
 
 // Comparisons return 0/1 tensors of the operands' dtype and are constants: not recorded (but
 // marked as a cut, so that whyNoGrad can say where a path to a parameter ends).
@@ -78,47 +83,23 @@ export function sign(x: Tensor): Tensor {
   );
 }
 
-/** Elementwise max(a, b). */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('maximum', a, b);
-  const out = mapBinary('maximum', x, y, (p, q) => (p > q || Number.isNaN(p) ? p : q));
+/** Elementwise max(a, b); NaN if either is NaN. */
+export const maximum = binary('maximum', {
+  formula: '∂z/∂x = [x > y], ∂z/∂y = [y > x] (½ each at ties)',
+  value: (p, q) => (p > q || Number.isNaN(p) ? p : q),
   // z = max(x, y)  =>  dx = dz [x > y], dy = dz [y > x], split in half at ties (as JAX and PyTorch)
-  return record('maximum', [x, y], out, (dz: Tensor, needs) => [
-    needs[0]
-      ? mul(
-          dz,
-          mapBinary('maximum', x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0)),
-        )
-      : null,
-    needs[1]
-      ? mul(
-          dz,
-          mapBinary('maximum', x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0)),
-        )
-      : null,
-  ]);
-}
+  partials: [(x, y) => (x > y ? 1 : x === y ? 0.5 : 0), (x, y) => (y > x ? 1 : x === y ? 0.5 : 0)],
+  derivatives: [(x, y) => indicator(x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0)), (x, y) => indicator(x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0))],
+});
 
-/** Elementwise min(a, b). */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('minimum', a, b);
-  const out = mapBinary('minimum', x, y, (p, q) => (p < q || Number.isNaN(p) ? p : q));
+/** Elementwise min(a, b); NaN if either is NaN. */
+export const minimum = binary('minimum', {
+  formula: '∂z/∂x = [x < y], ∂z/∂y = [y < x] (½ each at ties)',
+  value: (p, q) => (p < q || Number.isNaN(p) ? p : q),
   // z = min(x, y)  =>  dx = dz [x < y], dy = dz [y < x], split in half at ties
-  return record('minimum', [x, y], out, (dz: Tensor, needs) => [
-    needs[0]
-      ? mul(
-          dz,
-          mapBinary('minimum', x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0)),
-        )
-      : null,
-    needs[1]
-      ? mul(
-          dz,
-          mapBinary('minimum', x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0)),
-        )
-      : null,
-  ]);
-}
+  partials: [(x, y) => (x < y ? 1 : x === y ? 0.5 : 0), (x, y) => (y < x ? 1 : x === y ? 0.5 : 0)],
+  derivatives: [(x, y) => indicator(x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0)), (x, y) => indicator(x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0))],
+});
 
 /**
  * cond ? a : b elementwise, all three broadcast together. `cond` is a constant mask (non-zero is
@@ -146,7 +127,28 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   });
   const result = new Tensor(out, shape, x.dtype);
   // z = cond ? x : y  =>  dx = cond ? dz : 0, dy = cond ? 0 : dz
-  return record('where', [x, y], result, (dz: Tensor, needs) => [needs[0] ? where(cond, dz, 0) : null, needs[1] ? where(cond, 0, dz) : null]);
+  return record(WHERE, [x, y], result, (dz: Tensor, needs) => [needs[0] ? where(cond, dz, 0) : null, needs[1] ? where(cond, 0, dz) : null]);
+}
+
+/**
+ * cond(x, y) ? then(x, y) : otherwise(x, y), elementwise on the recorded inputs of an elementwise
+ * rule (pow's edges); both branches stay differentiable. On tensors the branch not taken is
+ * evaluated at `safe` inputs where it is not taken (JAX's double-where trick): otherwise its
+ * NaN or Inf, multiplied by a zero cotangent, would leak into second derivatives.
+ */
+export function choose(
+  x: Value,
+  y: Value,
+  cond: (x: number, y: number) => boolean,
+  then: (x: Value, y: Value) => Value | number,
+  otherwise: (x: Value, y: Value) => Value | number,
+  safe: readonly [number, number],
+): Value | number {
+  if (x instanceof Scalar) return cond(x.data, (y as Scalar).data) ? then(x, y) : otherwise(x, y);
+  const mask = mapBinaryConstant(x, y as Tensor, (a, b) => (cond(a, b) ? 1 : 0));
+  const xs = where(mask, safe[0], x as Tensor);
+  const ys = where(mask, safe[1], y as Tensor);
+  return where(mask, then(x, y) as Tensor | number, otherwise(xs, ys) as Tensor | number);
 }
 
 /**

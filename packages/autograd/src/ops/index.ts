@@ -1,5 +1,11 @@
-export { add, sub, mul, div, neg, pow, square } from './arith.ts';
-export { exp, log, sqrt, abs, sigmoid, sigmoidDerivative, tanh, tanhDerivative, relu, softplus } from './unary.ts';
+// Load order. The engine's modules import each other, and ES modules run in import order, so
+// entry points load tensor.ts first: it loads this file, which loads the elementwise machinery
+// before the op families whose definitions call it.
+import '../tensor.ts';
+import '../elementwise.ts';
+
+export { add, sub, mul, div, pow, square } from './arith.ts';
+export { neg, exp, log, sqrt, abs, sigmoid, sigmoidDerivative, tanh, tanhDerivative, cosh, sinh, sin, cos, relu, softplus } from './unary.ts';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, maximum, minimum, where, oneHot } from './compare.ts';
 export { sum, mean, max, min, logSumExp, softmax, logSoftmax, sumTo } from './reduce.ts';
 export { matmul } from './matmul.ts';

@@ -6,6 +6,9 @@ import { Tensor, arrayFor, commonDType } from '../tensor.ts';
 import { forEachRow } from '../kernels.ts';
 import { gemm } from '../gemm.ts';
 import { reshape } from './shape.ts';
+import { primitive } from '../primitive.ts';
+
+const MATMUL = primitive('matmul', 'Z = XY  ⇒  dX = dZ Yᵀ, dY = Xᵀ dZ');
 
 export interface MatmulOptions {
   /** Use Aᵀ (the last two axes swapped) without materialising the transpose. */
@@ -74,7 +77,7 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shown: reado
   //   Y = Aᵀ Bᵀ  =>  dA = Bᵀ dYᵀ,   dB = dYᵀ Aᵀ
   // Batch axes that were broadcast are summed back by the backward pass.
   return record(
-    'matmul',
+    MATMUL,
     [a, b],
     result,
     (dy: Tensor, needs) => {

@@ -9,6 +9,12 @@ import { div, mul, sub } from './arith.ts';
 import { equal } from './compare.ts';
 import { broadcastTo, reshape } from './shape.ts';
 import { exp } from './unary.ts';
+import { primitive } from '../primitive.ts';
+
+const SUM = primitive('sum', 'dx = dz broadcast over the summed axes');
+const MAX = primitive('max', 'dx = dz at the argmax (shared among ties)');
+const MIN = primitive('min', 'dx = dz at the argmin (shared among ties)');
+const LOG_SUM_EXP = primitive('logSumExp', 'dx = dz · softmax(x)');
 
 function outShapeOf(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
   return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
@@ -20,7 +26,7 @@ export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const { data, keptShape } = reduceSum(x, axes);
   const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
   // y = Σ_axes x  =>  dx = dy broadcast back over the summed axes
-  return record('sum', [x], out, (dy: Tensor) => [broadcastTo(reshape(dy, keptShape), x.shape)], { axes, keepDims });
+  return record(SUM, [x], out, (dy: Tensor) => [broadcastTo(reshape(dy, keptShape), x.shape)], { axes, keepDims });
 }
 
 /** Mean over `axis` (all axes when omitted): sum / count. */
@@ -43,7 +49,7 @@ function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims
   const out = new Tensor(data, shape, x.dtype);
   // y = max_axes x  =>  dx = dy where x attains the max, shared equally among ties (as JAX)
   return record(
-    fn,
+    fn === 'max' ? MAX : MIN,
     [x],
     out,
     (dy: Tensor) => {
@@ -85,7 +91,7 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
   // y = log Σ eˣ  =>  dx = dy softmax(x) = dy exp(x − y)
   return record(
-    'logSumExp',
+    LOG_SUM_EXP,
     [x],
     out,
     (dy: Tensor) => {

@@ -4,6 +4,17 @@ import { broadcastStrides, broadcastsTo, checkShape, normalizeAxis, sameShape, s
 import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType, shareData } from '../tensor.ts';
 import type { DType } from '../tensor.ts';
+import { primitive } from '../primitive.ts';
+
+const RESHAPE = primitive('reshape', 'dx = reshape(dz) back');
+const TRANSPOSE = primitive('transpose', 'dx = transpose(dz) back');
+const BROADCAST_TO = primitive('broadcastTo', 'dx = dz summed over the broadcast axes');
+const SLICE = primitive('slice', 'dx = dz padded with zeros');
+const PAD = primitive('pad', 'dx = the middle of dz');
+const CONCAT = primitive('concat', 'dxᵢ = the slice of dz that xᵢ filled');
+const GATHER = primitive('gather', 'dx = dz scattered (added) back at the indices');
+const SCATTER_ADD = primitive('scatterAdd', 'du = gather(dz)');
+const CAST = primitive('cast', 'dx = dz cast back');
 
 /** The same values read in a new shape (one size may be −1: inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -29,7 +40,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(target, x.shape)) return x;
   const out = shareData(x, target);
   // y = reshape(x)  =>  dx = reshape(dy, x.shape)
-  return record('reshape', [x], out, (dy: Tensor) => [reshape(dy, x.shape)], { shape: target });
+  return record(RESHAPE, [x], out, (dy: Tensor) => [reshape(dy, x.shape)], { shape: target });
 }
 
 /** Permute the axes (default: reverse them, the matrix transpose for 2-D). */
@@ -52,7 +63,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   // y = permute(x, p)  =>  dx = permute(dy, p⁻¹)
-  return record('transpose', [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [transpose(dy, inverse)], { perm: p });
+  return record(TRANSPOSE, [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [transpose(dy, inverse)], { perm: p });
 }
 
 /** Broadcast to `shape` (NumPy rules). */
@@ -72,7 +83,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   }
   const data = gatherStrided(x.data, target, broadcastStrides(x.shape, target), 0, x.dtype);
   // y = broadcast(x)  =>  dx = dy, summed back to x's shape by the backward pass itself
-  return record('broadcastTo', [x], new Tensor(data, target, x.dtype), (dy: Tensor) => [dy], { shape: target });
+  return record(BROADCAST_TO, [x], new Tensor(data, target, x.dtype), (dy: Tensor) => [dy], { shape: target });
 }
 
 function sliceBounds(fn: string, x: Tensor, begin: readonly number[], end?: readonly (number | undefined)[]): { start: number[]; stop: number[] } {
@@ -115,7 +126,7 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly (numbe
   const data = gatherStrided(x.data, shape, own, offset, x.dtype);
   const after = x.shape.map((n, i) => n - stop[i]!);
   // y = x[s:t]  =>  dx = dy padded with zeros back to x's shape
-  return record('slice', [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [pad(dy, start, after)], { begin: start, end: stop });
+  return record(SLICE, [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [pad(dy, start, after)], { begin: start, end: stop });
 }
 
 /** Zero padding: `before[i]` zeros before and `after[i]` after along axis i. */
@@ -133,7 +144,7 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
   scatterStrided(out, os, offset, x.data, x.shape);
   // y = pad(x)  =>  dx = the middle of dy
   return record(
-    'pad',
+    PAD,
     [x],
     new Tensor(out, shape, x.dtype),
     (dy: Tensor) => [
@@ -176,7 +187,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   // y = [x₀, x₁, ...] along axis  =>  dxᵢ = the slice of dy that xᵢ filled
   return record(
-    'concat',
+    CONCAT,
     tensors,
     new Tensor(out, shape, first.dtype),
     (dy: Tensor, needs) => {
@@ -250,7 +261,7 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
     }
   }
   // y = x[..., idx, ...]  =>  dx = zeros with dy added at idx (repeated indices add up)
-  return record('gather', [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [scatterAdd(dy, indices, ax, n)], { axis: ax });
+  return record(GATHER, [x], new Tensor(out, shape, x.dtype), (dy: Tensor) => [scatterAdd(dy, indices, ax, n)], { axis: ax });
 }
 
 /**
@@ -280,7 +291,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor | readonly number[],
     }
   }
   // y = scatterAdd(u)  =>  du = gather(dy)
-  return record('scatterAdd', [updates], new Tensor(out, shape, updates.dtype), (dy: Tensor) => [gather(dy, indices, axis)], { axis, size });
+  return record(SCATTER_ADD, [updates], new Tensor(out, shape, updates.dtype), (dy: Tensor) => [gather(dy, indices, axis)], { axis, size });
 }
 
 /** Insert a size-1 axis at `axis` (a reshape). */
@@ -309,5 +320,5 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (dtype === x.dtype) return x;
   const data = dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data);
   // y = cast(x)  =>  dx = cast(dy) back to x's dtype
-  return record('cast', [x], new Tensor(data, x.shape, dtype), (dy: Tensor) => [cast(dy, x.dtype)], { dtype });
+  return record(CAST, [x], new Tensor(data, x.shape, dtype), (dy: Tensor) => [cast(dy, x.dtype)], { dtype });
 }

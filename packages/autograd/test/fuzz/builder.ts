@@ -69,6 +69,12 @@ export class Builder {
     return this.emit({ op, args: [x, y] }, broadcast(this.shapeOf(x), this.shapeOf(y))!, bound);
   }
 
+  /** A primitive by name (see recipes-elementwise.ts `generic`). */
+  elementwise(name: string, args: Operand[], bound: number): number {
+    const shape = args.map((a) => this.shapeOf(a)).reduce((acc, s) => broadcast(acc, s)!);
+    return this.emit({ op: 'elementwise', name, args }, shape, bound);
+  }
+
   constant(shape: number[], values: number[]): number {
     return this.emit({ op: 'const', value: { shape, values } }, shape, Math.max(0, ...values.map(Math.abs)));
   }

@@ -43,6 +43,7 @@ export const KINDS = [
   'concat',
   'gather',
   'broadcastTo',
+  'elementwise',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -97,6 +98,8 @@ const RECIPES: Record<Kind, Recipe> = {
   concat: S.concat,
   gather: S.gather,
   broadcastTo: S.broadcastTo,
+  // Every other elementwise primitive, from its descriptor (a new one is fuzzed with no change here).
+  elementwise: E.generic(['exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'neg', 'relu', 'abs', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']),
 };
 
 // ---- choices → program ---------------------------------------------------------------------
@@ -121,8 +124,9 @@ export function build(c: Choices): Program {
 
 export function choicesArb(maxSteps: number): fc.Arbitrary<Choices> {
   const step = fc.record({
-    // matmul twice as often as the rest: it has the most layouts to cover.
-    kind: fc.constantFrom<Kind>(...KINDS, 'matmul'),
+    // matmul twice as often as the rest: it has the most layouts to cover; the generic
+    // elementwise kind three times, as it is shared by every primitive without a recipe.
+    kind: fc.constantFrom<Kind>(...KINDS, 'matmul', 'elementwise', 'elementwise'),
     pick: fc.nat(1 << 16),
     partner: fc.nat(1 << 16),
     salt: fc.nat(),

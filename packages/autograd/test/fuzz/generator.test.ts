@@ -5,13 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { programArb } from './generate.ts';
 import { inputsOf, lossOf } from './interpret.ts';
 import { BINARY, REDUCE, SHAPE_OPS, SOFTMAX, UNARY, operandsOf, printProgram } from './program.ts';
-import type { Instr, OpName, Program } from './program.ts';
+import type { Instr, Program } from './program.ts';
+import { elementwisePrimitives } from '../../src/internal.ts';
 import { SEED, announce } from './params.ts';
 import { innerSize } from './shapes.ts';
 
 announce('generator.test.ts');
 
-const ALL_OPS: OpName[] = ['input', 'const', ...UNARY, ...BINARY, 'where', ...REDUCE, ...SOFTMAX, 'matmul', ...SHAPE_OPS];
+// Every instruction kind, and every elementwise primitive by name (the generic kind names one).
+const ALL_OPS: string[] = [
+  ...new Set(['input', 'const', ...UNARY, ...BINARY, 'where', ...REDUCE, ...SOFTMAX, 'matmul', ...SHAPE_OPS, ...elementwisePrimitives().map((p) => p.name)]),
+];
+const opOf = (instr: Instr): string => (instr.op === 'elementwise' ? instr.name : instr.op);
 
 const programs = fc.sample(programArb(), { numRuns: 1000, seed: SEED });
 
@@ -92,8 +97,8 @@ const FEATURES: [name: string, has: (p: Program) => boolean, least: number][] = 
 
 describe('the program generator', () => {
   it('uses every op, many times', () => {
-    const counts = new Map<OpName, number>(ALL_OPS.map((op) => [op, 0]));
-    for (const p of programs) for (const instr of p.instrs) counts.set(instr.op, counts.get(instr.op)! + 1);
+    const counts = new Map<string, number>(ALL_OPS.map((op) => [op, 0]));
+    for (const p of programs) for (const instr of p.instrs) counts.set(opOf(instr), (counts.get(opOf(instr)) ?? Number.NaN) + 1);
     console.info(`[fuzz] op counts over ${programs.length} programs: ${[...counts].map(([op, n]) => `${op} ${n}`).join(', ')}`);
     for (const [op, n] of counts) expect(n, op).toBeGreaterThanOrEqual(20);
   });

@@ -3,6 +3,7 @@
 import * as ops from '../../src/index.ts';
 import { add, concat, mul, reshape, sum, tensor } from '../../src/index.ts';
 import type { DType, Tensor } from '../../src/index.ts';
+import { elementwisePrimitives } from '../../src/internal.ts';
 import { printInstr } from './program.ts';
 import type { Instr, Operand, Plain, Program } from './program.ts';
 
@@ -66,7 +67,17 @@ function apply(instr: Instr, v: (a: Operand) => Tensor | number, inputs: readonl
       return ops.gather(t(instr.args[0]), tensor(instr.indices, { shape: instr.indexShape }), instr.axis);
     case 'broadcastTo':
       return ops.broadcastTo(t(instr.args[0]), instr.shape);
+    case 'elementwise': {
+      const fn = primitiveNamed(instr.name).elementwise.fn as (...args: (Tensor | number)[]) => Tensor;
+      return fn(...instr.args.map(v));
+    }
   }
+}
+
+function primitiveNamed(name: string) {
+  const p = elementwisePrimitives().find((q) => q.name === name);
+  if (p === undefined) throw new Error(`fuzz: no elementwise primitive named '${name}'`);
+  return p;
 }
 
 /** Every value of the program on `inputs` (which fix the dtype). */

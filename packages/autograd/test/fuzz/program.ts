@@ -36,7 +36,9 @@ export type Instr =
   | { op: 'slice'; args: [number]; begin: number[]; end: (number | undefined)[] }
   | { op: 'concat'; args: number[]; axis: number }
   | { op: 'gather'; args: [number]; axis: number; indices: number[]; indexShape: number[] }
-  | { op: 'broadcastTo'; args: [number]; shape: number[] };
+  | { op: 'broadcastTo'; args: [number]; shape: number[] }
+  /** Any elementwise primitive by name (the ones without a recipe of their own: see recipes-elementwise.ts). */
+  | { op: 'elementwise'; name: string; args: Operand[] };
 
 export type OpName = Instr['op'];
 
@@ -98,7 +100,7 @@ export function printInstr(p: Program, i: number): string {
   if (instr.op === 'input') return `v${i} = input ${instr.index}${shape}`;
   if (instr.op === 'const') return `v${i} = const ${fmtNumbers(instr.value.values)}${shape}`;
   const parts = [...(instr.args as Operand[]).map(fmtOperand), ...attrsOf(instr)];
-  return `v${i} = ${instr.op}(${parts.join(', ')})${shape}`;
+  return `v${i} = ${instr.op === 'elementwise' ? instr.name : instr.op}(${parts.join(', ')})${shape}`;
 }
 
 /** The whole program, one instruction per line, then the loss; with `values`, the numbers too. */

@@ -4,6 +4,7 @@
 // relu / abs of tanh x ± 1.5, maximum of tanh x ± 2.5 against something in (−1, 1), and max / min
 // over tanh x plus distinct offsets 2.5 apart, so the argmax is unique and stays put under
 // finite-difference steps.
+import { type Domain, type ElementwisePrimitive, elementwisePrimitives } from '../../src/internal.ts';
 import type { Builder, Recipe } from './builder.ts';
 import type { Operand, ReduceOp, SoftmaxOp, UnaryOp } from './program.ts';
 import type { Rng } from './rng.ts';
@@ -120,8 +121,9 @@ export const pow: Recipe = (b, pick, partner) => {
     b.binary('pow', base, { literal: e }, top ** Math.abs(e));
     return true;
   }
+  // The exponent stays clear of 0, where ∂/∂base is 0 by convention (PyTorch, JAX), not by continuity.
   const y = b.partner(partner, b.shape(x), null) as number;
-  b.binary('pow', base, b.unary('tanh', y, 1), top);
+  b.binary('pow', base, awayFrom(b, y, 1.25), top ** 2.25);
   return true;
 };
 
@@ -187,3 +189,56 @@ export const softmaxLike =
     b.emit({ op, args: [x], axis }, b.shape(x), op === 'softmax' ? 1 : 2 * b.bound(x) + Math.log(n));
     return true;
   };
+
+// ---- any elementwise primitive, from its descriptor ------------------------------------------
+
+/**
+ * Every elementwise primitive without a recipe of its own (`dedicated`): its operands are mapped
+ * into one open piece of its domain (between the points it avoids) as lo + (hi − lo)(tanh x + 1)/2,
+ * 5% in from each end, so finite differences stay clear of kinks and poles.
+ */
+export const generic =
+  (dedicated: readonly string[]): Recipe =>
+  (b, pick, partner) => {
+    const candidates = elementwisePrimitives().filter((p) => !dedicated.includes(p.name));
+    if (candidates.length === 0) return false;
+    const p = candidates[b.rng.int(candidates.length)]!;
+    const x = b.pick(pick)!;
+    const args = [x];
+    if (p.elementwise.arity === 2) {
+      const y = b.partner(partner, b.shape(x), null);
+      if (typeof y !== 'number') return false;
+      args.push(y);
+    }
+    const pieces = args.map((a, i) => intoDomain(b, a, pieceOf(b, p.elementwise.domains[i]!)));
+    b.elementwise(p.name, pieces.map((q) => q.value), boundOver(p, pieces.map((q) => q.piece)));
+    return true;
+  };
+
+type Piece = readonly [number, number];
+
+/** One open piece of the domain between the points it avoids, chosen at random, 5% in from each end. */
+function pieceOf(b: Builder, d: Domain): Piece {
+  const cuts = [d.low, ...(d.avoid ?? []).filter((a) => a > d.low && a < d.high), d.high];
+  const k = b.rng.int(cuts.length - 1);
+  const lo = cuts[k]!;
+  const hi = cuts[k + 1]!;
+  const margin = 0.05 * (hi - lo);
+  return [lo + margin, hi - margin];
+}
+
+function intoDomain(b: Builder, x: number, [lo, hi]: Piece): { value: number; piece: Piece } {
+  const t = b.unary('tanh', x, 1);
+  const half = (hi - lo) / 2;
+  const scaled = b.binary('mul', t, { literal: half }, half);
+  return { value: b.binary('add', scaled, { literal: lo + half }, Math.max(Math.abs(lo), Math.abs(hi))), piece: [lo, hi] };
+}
+
+/** A bound on |f| over the pieces, from a grid (loose by half, for the interval arithmetic after it). */
+function boundOver(p: ElementwisePrimitive, pieces: readonly Piece[]): number {
+  const grid = (q: Piece): number[] => Array.from({ length: 41 }, (_, i) => q[0] + ((q[1] - q[0]) * i) / 40);
+  const [gx, gy] = [grid(pieces[0]!), grid(pieces[1] ?? pieces[0]!)];
+  let m = 0;
+  for (const x of gx) for (const y of gy) m = Math.max(m, Math.abs(p.elementwise.value(x, y)));
+  return 1.5 * m + 1e-9;
+}

@@ -47,11 +47,26 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((n, d) => n * d, 1);
 }
 
+/** A primitive's declared domain (see src/primitive.ts): an interval and the points to avoid. */
+export interface Interval {
+  low: number;
+  high: number;
+  avoid?: readonly number[];
+}
+
+/** r ∈ [−1, 1] into the interval, 2% in from its ends and at least 5% of its width from each avoided point. */
+function fromInterval(d: Interval, r: number): number {
+  const width = d.high - d.low;
+  let v = d.low + 0.02 * width + ((r + 1) / 2) * 0.96 * width;
+  for (const a of d.avoid ?? []) if (Math.abs(v - a) < 0.05 * width) v = a + (v >= a ? 1 : -1) * 0.05 * width;
+  return v;
+}
+
 /** `shape.length` values of `domain` (raw draws in [−1, 1], mapped). */
-export function plainIn(shape: Shape, domain: Domain): fc.Arbitrary<Plain> {
+export function plainIn(shape: Shape, domain: Domain | Interval): fc.Arbitrary<Plain> {
   const n = sizeOf(shape);
   const raw = fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n });
-  return raw.map((r) => ({ shape, values: fromUnit(domain, r) }));
+  return raw.map((r) => ({ shape, values: typeof domain === 'string' ? fromUnit(domain, r) : r.map((x) => fromInterval(domain, x)) }));
 }
 
 /** A shape of rank minRank..maxRank with sizes 1..maxDim. */

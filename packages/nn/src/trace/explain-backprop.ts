@@ -1,7 +1,7 @@
-import { ValueError, enableGrad, explain } from '@pullback/autograd';
+import { ValueError, enableGrad, expandComposite, explain } from '@pullback/autograd';
 import type { Annotation, Node, Tensor, Trace, TraceGroup } from '@pullback/autograd';
 import { checkChoice, checkOptions, checkTensor, describe } from '../internal/check.ts';
-import { REDUCTIONS, crossEntropyCost, quadraticCostSteps } from '../losses.ts';
+import { REDUCTIONS, crossEntropyCost, quadraticCost } from '../losses.ts';
 import type { Reduction } from '../losses.ts';
 import { MLP } from '../mlp.ts';
 import type { ForwardTrace } from '../mlp.ts';
@@ -59,7 +59,7 @@ export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: Expla
     // Recorded in the model's scope, as `model.call(x)` would, so that graph pictures of the cost can collapse layers.
     const tr = model.scoped(() => model.forwardTrace(x));
     const out = tr.a[tr.a.length - 1]!;
-    return { forward: tr, cost: costName === 'quadratic' ? quadraticCostSteps(out, y, { reduction }) : crossEntropyCost(out, y, { reduction }) };
+    return { forward: tr, cost: costName === 'quadratic' ? (expandComposite(quadraticCost(out, y, { reduction })) as Tensor) : crossEntropyCost(out, y, { reduction }) };
   });
   const batchSize = x.shape.length < 2 ? 1 : x.size / x.shape[x.shape.length - 1]!;
   const perExample = reduction === 'mean' && batchSize > 1 ? ' / m' : '';
