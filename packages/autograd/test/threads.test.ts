@@ -24,13 +24,16 @@ interface Case {
   one: Floats;
 }
 
-/** Every shape is at least PARALLEL_MIN multiply-adds, so every product is split between the threads. */
+/**
+ * Every shape is at least PARALLEL_MIN multiply-adds, so it is split between the threads wherever
+ * C has a band of 64 for each (168 columns: two bands at most, one thread on 3 or 4).
+ */
 const SHAPES = [
   [256, 256, 256], // the issue's shape: bands of columns
   [168, 168, 168], // just above the threshold
-  [64, 300, 520], // wide C: bands of columns
-  [700, 200, 40], // narrow C: bands of rows
-  [130, 250, 200], // bands of uneven width
+  [64, 260, 256], // wide C: bands of columns
+  [520, 200, 48], // narrow C: bands of rows
+  [200, 160, 264], // bands of uneven width
 ] as const;
 
 function makeCase(rng: Rng, f32: boolean, [m, k, n]: readonly [number, number, number]): Case {
@@ -75,7 +78,7 @@ describe('threaded products while the thread count changes', () => {
     let changes = 0;
     let wrong = 0;
     const started = performance.now();
-    for (let round = 0; performance.now() - started < 12_000 && round < 2500; round++) {
+    for (let round = 0; performance.now() - started < 10_000 && round < 2500; round++) {
       const next = round % 2 === 0 ? cycle[(round / 2) % cycle.length]! : rng.between(1, 4);
       if (next !== threads) changes++;
       threads = next;
@@ -96,7 +99,7 @@ describe('threaded products while the thread count changes', () => {
     }
     console.log(`threads stress: ${products} products, ${changes} count changes, ${wrong} with differences (seed ${seed})`);
     expect(wrong).toBe(0);
-    expect(products).toBeGreaterThan(500);
+    expect(products).toBeGreaterThan(200);
   });
 });
 

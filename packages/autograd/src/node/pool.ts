@@ -73,7 +73,7 @@ function work(claim: BigInt64Array, job: Int32Array, thread: number, kernels: Ke
       args[WORK_ARG] = job[SCRATCH]! + thread * job[SCRATCH_BYTES]!;
       (job[F64] ? kernels.dgemm : kernels.sgemm)(...args);
     } catch (e) {
-      caught ??= e;
+      if (caught === undefined) caught = e;
       if (Atomics.compareExchange(job, FAILED, 0, 1) === 0) {
         // The first failure's text, for the caller to rethrow: read only after every task is finished.
         const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -137,8 +137,9 @@ let started: { workers: Worker[]; controls: Int32Array[]; job: Job; capacity: nu
 let active: GemmPool | null = null;
 
 /**
- * Uses `n` threads (this one and n − 1 workers, any machine's parallelism: useThreads caps it) for
- * large matrix products; returns the number in use (1 when workers could not be started).
+ * Uses `n` threads (this one and n − 1 workers) for large matrix products; returns the number in
+ * use (1 when workers could not be started). useThreads caps n at the machine's parallelism;
+ * tests go past it, to have workers descheduled.
  * Workers are started once and kept: setThreads(1) leaves them asleep in Atomics.wait and a later
  * setThreads(n) reuses them; more threads than started replaces them all.
  */
