@@ -203,14 +203,49 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
-/** The first stack frame outside the engine's own source: where user code called the op. */
+/**
+ * Where the engine's code lives, to tell its stack frames from the caller's. Unbundled, this module
+ * is `tape.ts` (source) or `tape.js` (the installed package's dist/), and every engine module sits
+ * in its folder or below; a bundler renames the file, and then the engine is that one file (a
+ * library chunk, or a dev server's pre-bundled dependency). Null where import.meta.url is missing.
+ */
+const ENGINE: { path: string; folder: boolean } | null = engineLocation();
+
+function engineLocation(): { path: string; folder: boolean } | null {
+  const url: unknown = import.meta.url;
+  if (typeof url !== 'string') return null;
+  const path = locationPath(url);
+  const slash = path.lastIndexOf('/');
+  return /^tape\.[cm]?[jt]s$/.test(path.slice(slash + 1)) ? { path: path.slice(0, slash + 1), folder: true } : { path, folder: false };
+}
+
+/** A file URL, path or http URL as a comparable path: no scheme for files, no query or hash, `/` separators. */
+function locationPath(location: string): string {
+  let path = location.replace(/[?#].*$/, '');
+  if (path.startsWith('file://')) {
+    path = path.slice('file://'.length).replace(/^\/([A-Za-z]:)/, '$1');
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // not percent-encoded after all: compare it as it is
+    }
+  }
+  return path.replaceAll('\\', '/');
+}
+
+/**
+ * The first stack frame outside the engine: where user code called the op. Frames read
+ * `at fn (where:line:col)` or `at where:line:col` (V8) and `fn@where:line:col` (Firefox, Safari).
+ */
 function userSite(): string {
   const stack = new Error().stack ?? '';
-  const lines = stack.split('\n').slice(1);
-  for (const line of lines) {
-    if (/packages[\\/]autograd[\\/]src[\\/]/.test(line) || line.includes('node:internal')) continue;
-    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
-    if (m) return m[1]!.replace(/^file:\/\//, '');
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m || line.includes('node:internal')) continue;
+    const where = m[1]!.replace(/^[^/\\]*?@/, '');
+    const path = locationPath(where);
+    if (ENGINE !== null && (ENGINE.folder ? path.startsWith(ENGINE.path) : path === ENGINE.path)) continue;
+    return `${where.replace(/^file:\/\//, '')}:${m[2]}:${m[3]}`;
   }
   return 'unknown location';
 }
