@@ -25,7 +25,7 @@ interface Epoch {
   accuracy: number;
 }
 
-interface Plan {
+export interface Plan {
   train: number;
   test: number;
   repeats: number;

@@ -13,7 +13,7 @@ import { mulberry32 } from '../examples/support/mulberry32.ts';
 import { twoMoons } from '../examples/support/two-moons.ts';
 
 /** The demo: data, parameters, and one step's loss graph. */
-function moons() {
+export function moons() {
   const random = mulberry32(1337);
   const { X, Y } = twoMoons(random);
   const sizes = [2, 16, 16, 1];
@@ -45,7 +45,7 @@ function moons() {
 }
 
 /** Distinct nodes reachable from `root` through inputs (iteratively), constants included. */
-function countNodes(root: Node): number {
+export function countNodes(root: Node): number {
   const seen = new Set<Node>([root]);
   const stack: Node[] = [root];
   while (stack.length > 0) {
