@@ -35,7 +35,9 @@ export interface Plan {
 }
 
 export function plan(short: boolean): Plan {
-  return short ? { train: 200, test: 200, repeats: 3, cpuSteps: 10, cpuRepeats: 3 } : { train: 50_000, test: 10_000, repeats: 3, cpuSteps: 500, cpuRepeats: 3 };
+  return short
+    ? { train: 1000, test: 500, repeats: 3, cpuSteps: 10, cpuRepeats: 3 }
+    : { train: 50_000, test: 10_000, repeats: 3, cpuSteps: 500, cpuRepeats: 3 };
 }
 
 /** The batches of one epoch, as index lists (built before timing, shared by every peer). */
