@@ -6,6 +6,7 @@ import type { GemmBackend } from '../src/gemm.ts';
 import { BLOCKING, wasmGemmReady } from '../src/wasm/gemm-wasm.ts';
 import { buildWasm } from '../scripts/build-wasm.ts';
 import { setThreads } from '../src/node/pool.ts';
+import { mulberry32 } from '../src/mulberry32.ts';
 
 // Both backends against the textbook triple loop in float64, for every transposition variant,
 // sizes around the tile and block edges, offsets into the arrays, and NaN canaries around C.
@@ -52,11 +53,8 @@ interface Case {
 
 /** Runs one product on the current backend and checks it; f32 sums carry ~√k·ε32 relative error. */
 function check({ m, k, n, ta, tb, ao, bo, co, seed }: Case, f32: boolean): void {
-  let s = seed >>> 0;
-  const r = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
+  const random = mulberry32(seed);
+  const r = () => random() - 0.5;
   const make = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
   const A = make(ao + m * k).map((_, i) => (i < ao ? NaN : r()));
   const B = make(bo + k * n).map((_, i) => (i < bo ? NaN : r()));
