@@ -394,8 +394,13 @@ function mixBits(h: number, v: number): number {
 /** The constructor's check: a loop over the axes, cheap next to any op that makes a tensor. */
 function checkConstruction(data: unknown, shape: unknown, dtype: unknown): void {
   const type = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;
-  if (type === null) throw new ValueError('Tensor', `data must be a Float32Array or a Float64Array, got ${describeValue(data)}; use tensor(data) for other data`);
-  if (dtype !== type) throw new DTypeError('Tensor', `dtype ${JSON.stringify(dtype)} does not match the data, a ${type === 'float64' ? 'Float64Array' : 'Float32Array'} ('${type}')`);
+  if (type === null)
+    throw new ValueError('Tensor', `data must be a Float32Array or a Float64Array, got ${describeValue(data)}; use tensor(data) for other data`);
+  if (dtype !== type)
+    throw new DTypeError(
+      'Tensor',
+      `dtype ${JSON.stringify(dtype)} does not match the data, a ${type === 'float64' ? 'Float64Array' : 'Float32Array'} ('${type}')`,
+    );
   if (!Array.isArray(shape)) throw new ValueError('Tensor', `shape must be an array of sizes, got ${describeValue(shape)}`);
   let n = 1;
   for (let i = 0; i < shape.length; i++) {
