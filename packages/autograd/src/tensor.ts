@@ -13,14 +13,20 @@ export type Axis = number | readonly number[];
 /** A zero-filled array for `size` elements of `dtype`. */
 export function arrayFor(dtype: DType, size: number): TypedArray {
   const bytes = dtype === 'float32' ? 4 * size : 8 * size;
-  if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX) return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX || markUntransferable === null) {
+    return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  }
   // A fresh ArrayBuffer of a few hundred bytes costs V8 about 0.6 µs (an off-heap allocation
   // and its tracking), more than the small ops that need one; a view on a pooled chunk costs
   // 0.03 µs. So, as Node.js pools its small byte buffers, small arrays are carved from a shared
   // chunk that is never reused (views start zeroed and never alias); a chunk lives as long as
-  // any view into it, so a kept small tensor keeps at most POOL_BYTES alive.
-  if (poolOffset + bytes > POOL_BYTES) {
+  // any view into it, so a kept small tensor keeps at most POOL_BYTES alive. A user may transfer
+  // `t.data.buffer` to a worker: a transferred chunk would empty every tensor carved from it, so
+  // chunks are marked untransferable (as Node marks the pool of its byte buffers: the transfer copies), and
+  // where that mark does not exist (browsers) small arrays own their buffers.
+  if (poolOffset + bytes > POOL_BYTES || pool.byteLength === 0) {
     pool = new ArrayBuffer(POOL_BYTES);
+    markUntransferable(pool);
     poolOffset = 0;
   }
   const out = dtype === 'float32' ? new Float32Array(pool, poolOffset, size) : new Float64Array(pool, poolOffset, size);
@@ -32,8 +38,17 @@ export function arrayFor(dtype: DType, size: number): TypedArray {
 const ON_HEAP_MAX = 64;
 const POOLED_MAX = 2048;
 const POOL_BYTES = 32 * 1024;
-let pool = new ArrayBuffer(POOL_BYTES);
-let poolOffset = 0;
+/** Node's worker_threads.markAsUntransferable, looked up without importing a Node module. */
+const markUntransferable = untransferableMarker();
+let pool = new ArrayBuffer(0);
+let poolOffset = POOL_BYTES;
+
+function untransferableMarker(): ((buffer: ArrayBuffer) => void) | null {
+  type Process = { getBuiltinModule?: (id: string) => { markAsUntransferable?: (x: object) => void } | undefined };
+  const proc = (globalThis as { process?: Process }).process;
+  const mark = proc?.getBuiltinModule?.('node:worker_threads')?.markAsUntransferable;
+  return typeof mark === 'function' ? mark : null;
+}
 
 /**
  * An n-dimensional array of float32 or float64 in row-major order, recorded on the tape when it
