@@ -133,6 +133,8 @@ class NodeExtras {
   retainsGrad = false;
   /** The fingerprints of the inputs and the output when the op was recorded (see checkUnchanged). */
   fingerprint = 0;
+  /** The WeakRef cuts hold to this node (see weakRefTo). */
+  weakSelf: WeakRef<Node> | undefined = undefined;
 }
 
 /** Why a value is cut from the values it was computed from; `sources` are held weakly. */
@@ -147,9 +149,28 @@ export interface Cut {
 export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node[], out: Node): void {
   // Pullbacks run untracked on tracked values all the time; their results are not user values.
   if (inBackward) return;
-  let tracked = false;
-  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad || inputs[i]!.cut !== null) tracked = true;
-  if (tracked) out.cut = { reason, op, sources: inputs.map((x) => new WeakRef(x)) };
+  let sources: WeakRef<Node>[] | null = null;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    const cut = x.cut;
+    if (reason === 'noGrad' && cut !== null && cut.reason === 'noGrad' && !x.requiresGrad) {
+      // A noGrad result fed to another noGrad op: point at what it was cut from, not at it. A
+      // WeakRef keeps its target alive until the current job ends, so one per op made a long
+      // evaluation loop under noGrad hold every intermediate tensor (2× slower than recording).
+      sources ??= [];
+      for (const s of cut.sources) sources.push(s);
+    } else if (x.requiresGrad || cut !== null) {
+      sources ??= [];
+      sources.push(weakRefTo(x));
+    }
+  }
+  if (sources !== null) out.cut = { reason, op, sources };
+}
+
+/** One WeakRef per node, made once: a parameter used by every op of an evaluation loop needs one. */
+function weakRefTo(node: Node): WeakRef<Node> {
+  const extras = node._extrasForWrite();
+  return (extras.weakSelf ??= new WeakRef(node));
 }
 
 // ---- grad mode -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ describe('the small-array pool', () => {
     const received = new Promise<Float64Array>((resolve) => {
       port2.once('message', (m: Float64Array) => resolve(m));
     });
-    port1.postMessage(a.data, [a.data.buffer]);
+    port1.postMessage(a.data, [a.data.buffer as ArrayBuffer]);
     const got = await received;
     port1.close();
     port2.close();
@@ -28,7 +28,7 @@ describe('the small-array pool', () => {
   it('survives structuredClone with the buffer in the transfer list', () => {
     const a = tensor(values);
     const b = tensor(values);
-    const copy = structuredClone(a.data, { transfer: [a.data.buffer] });
+    const copy = structuredClone(a.data, { transfer: [a.data.buffer as ArrayBuffer] });
     expect(Array.from(copy)).toEqual(values);
     expect(sum(b).item()).toBe(210);
     expect(sum(tensor(values)).item()).toBe(210);
