@@ -170,7 +170,8 @@ export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node
 /** One WeakRef per node, made once: a parameter used by every op of an evaluation loop needs one. */
 function weakRefTo(node: Node): WeakRef<Node> {
   const extras = node._extrasForWrite();
-  return (extras.weakSelf ??= new WeakRef(node));
+  extras.weakSelf ??= new WeakRef(node);
+  return extras.weakSelf;
 }
 
 // ---- grad mode -------------------------------------------------------------------------------
