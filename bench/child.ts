@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { log } from './harness.ts';
 
 export function runChild<T>(script: string, args: unknown, nodeFlags: readonly string[] = []): Promise<T> {
   const require = createRequire(import.meta.url);
@@ -47,6 +48,19 @@ export async function groupSamples<T>(workload: 'W1' | 'W2' | 'W3' | 'W4', group
   const out = await runChild<{ samples: [string, T[]][]; details: string | null }>('./group-child.ts', { workload, group, short });
   if (out.details !== null) tfjsWasmDetails = out.details;
   return out.samples;
+}
+
+/**
+ * The first sample of each named peer, each in a fresh Node process of its own with no warm-up
+ * (bench/first-child.ts): the first epoch a user times. `peers` pairs a name with its group.
+ */
+export async function firstSamples<T>(workload: 'W1' | 'W2', peers: readonly (readonly [string, PeerGroup])[], short: boolean): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  for (const [peer, group] of peers) {
+    log(`${workload} ${peer}: first run in a fresh process`);
+    out.set(peer, (await runChild<{ sample: T }>('./first-child.ts', { workload, group, peer, short })).sample);
+  }
+  return out;
 }
 
 /** How the groups were split, for the notes of W1–W4. */

@@ -53,8 +53,12 @@ export class ClosedFormMLP {
 
   /** Copy initial parameters (so every peer starts from the same point). */
   load(weights: readonly ArrayLike<number>[], biases: readonly ArrayLike<number>[]): void {
-    weights.forEach((w, l) => this.weights[l]!.set(w));
-    biases.forEach((b, l) => this.biases[l]!.set(b));
+    weights.forEach((w, l) => {
+      this.weights[l]!.set(w);
+    });
+    biases.forEach((b, l) => {
+      this.biases[l]!.set(b);
+    });
   }
 
   private reserve(m: number): void {
@@ -88,7 +92,7 @@ export class ClosedFormMLP {
       for (let i = 0; i < m; i++) for (let j = 0; j < nOut; j++) z[i * nOut + j] = z[i * nOut + j]! + b[j]!;
       const last = l === L - 1;
       if (last && this.head === 'softmax-ce') softmaxRows(z, a, m, nOut);
-      else if (!last && this.hidden === 'relu') for (let i = 0; i < m * nOut; i++) a[i] = Math.max(z[i]! , 0);
+      else if (!last && this.hidden === 'relu') for (let i = 0; i < m * nOut; i++) a[i] = Math.max(z[i]!, 0);
       else for (let i = 0; i < m * nOut; i++) a[i] = sigmoid(z[i]!);
       input = a;
     }

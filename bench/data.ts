@@ -2,10 +2,10 @@
 // resolved from this file so that the suite also runs from another working directory (vitest).
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { mulberry32 } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { loadMnist } from '@pullback/nn/node';
 import type { Mnist } from '@pullback/nn/node';
-import { mulberry32 } from '../examples/support/mulberry32.ts';
 
 export function mnistDir(): string {
   const require = createRequire(import.meta.url);

@@ -10,6 +10,7 @@ import { useThreads } from '../packages/autograd/src/node/threads.ts';
 import { gemm, setGemmBackend } from '../packages/autograd/src/gemm.ts';
 import type { GemmBackend } from '../packages/autograd/src/gemm.ts';
 import { wasmGemmReady } from '../packages/autograd/src/wasm/gemm-wasm.ts';
+import { mulberry32 } from '../packages/autograd/src/mulberry32.ts';
 
 type Case = { m: number; k: number; n: number; ta: boolean; tb: boolean; label: string };
 
@@ -29,8 +30,8 @@ const small: Case[] = [2, 4, 6, 8, 12, 16, 24, 32].flatMap((s) => [shape(s, s, s
 
 function matrix(size: number, f32: boolean, seed: number): Float32Array | Float64Array {
   const out = f32 ? new Float32Array(size) : new Float64Array(size);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i++) out[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+  const random = mulberry32(seed);
+  for (let i = 0; i < size; i++) out[i] = random() - 0.5;
   return out;
 }
 

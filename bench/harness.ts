@@ -62,10 +62,15 @@ export interface Section {
   targets: Target[];
 }
 
-/** A contender in a round-robin comparison: `run` returns one sample (after `setup`). */
+/**
+ * A contender in a round-robin comparison: `run` returns one sample (after `setup`). `warmup`
+ * (JIT, kernel caches) runs before the repeated samples only, never before a fresh process's
+ * first run (firstRun), which is what a user sees on the first epoch of a program.
+ */
 export interface Peer<T = number> {
   name: string;
   setup?: () => Promise<void> | void;
+  warmup?: () => Promise<void> | void;
   run: () => Promise<T> | T;
   teardown?: () => Promise<void> | void;
 }
@@ -82,6 +87,7 @@ export async function roundRobin<T>(
   const out = new Map<string, T[]>();
   for (const p of peers) {
     await p.setup?.();
+    await p.warmup?.();
     out.set(p.name, []);
   }
   for (let r = 0; r < repeats; r++) {
@@ -94,6 +100,16 @@ export async function roundRobin<T>(
   }
   for (const p of peers) await p.teardown?.();
   return out;
+}
+
+/** One sample of the peer named `name`, without warm-up: to be called first thing in a fresh process. */
+export async function firstRun<T>(peers: readonly Peer<T>[], name: string): Promise<T> {
+  const p = peers.find((x) => x.name === name);
+  if (p === undefined) throw new Error(`firstRun: no peer named '${name}' (have ${peers.map((x) => x.name).join(', ')})`);
+  await p.setup?.();
+  const sample = await p.run();
+  await p.teardown?.();
+  return sample;
 }
 
 /** Median of `a` over median of `b`. */

@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
     }
   } else if (what === 'w2') {
     // W4's forward + backward, no update: 30 passes over 10 batches.
-    const c = pullbackWide('float32', 10);
+    const c = pullbackWide('float32');
     await c.activate();
     for (let r = 0; r < 30; r++) c.forwardBackward(r % 10);
   } else if (what === 'w5') {

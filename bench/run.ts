@@ -5,7 +5,7 @@
 //   pnpm bench --only W1,W3    a subset (W1 W2 W3 W4 W5 Memory)
 //
 // Progress goes to stderr, the table to stdout. `runBenchmarks` is the same run as a function
-// (the smoke test calls it with { short: true, write: false }).
+// (bench/smoke.ts, `pnpm bench:smoke`, calls it with { short: true, write: false }).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';

@@ -101,6 +101,38 @@ export function tfForward(layers: readonly TfLayer[], x: tf.Tensor2D, hidden: (z
   return a as tf.Tensor2D;
 }
 
+/**
+ * One SGD step as a tfjs expert writes it: the gradients of `loss` with respect to `vars` by
+ * tf.variableGrads, then v ← v − η ∂loss/∂v applied by hand with assign. Call it inside tf.tidy,
+ * which frees the batch, the gradients and every intermediate. `lr` is a scalar made once.
+ */
+export function sgdStep(vars: readonly tf.Variable[], loss: () => tf.Scalar, lr: tf.Scalar): void {
+  const { grads } = tf.variableGrads(loss, [...vars]);
+  for (const v of vars) v.assign(tf.sub(v, tf.mul(lr, grads[v.name]!)));
+}
+
+/**
+ * A batch as a user builds it for tfjs: rows `rows` of a row-major [n, width] Float32Array copied
+ * into a fresh Float32Array (tfjs may keep the array it is given, so it is not reused), then one
+ * tf.tensor2d. Consecutive rows need no copy: a subarray is enough.
+ */
+export function rowsTensor(source: Float32Array, width: number, rows: readonly number[]): tf.Tensor2D {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => {
+    out.set(source.subarray(r * width, (r + 1) * width), i * width);
+  });
+  return tf.tensor2d(out, [rows.length, width]);
+}
+
+/** One-hot rows of `labels` (class indices stored as floats) for the given rows, as a [rows, classes] tensor. */
+export function oneHotTensor(labels: Float32Array, classes: number, rows: readonly number[]): tf.Tensor2D {
+  const out = new Float32Array(rows.length * classes);
+  rows.forEach((r, i) => {
+    out[i * classes + labels[r]!] = 1;
+  });
+  return tf.tensor2d(out, [rows.length, classes]);
+}
+
 export function tfVariables(layers: readonly TfLayer[]): tf.Variable[] {
   return layers.flatMap((l) => [l.w, l.b]);
 }

@@ -1,7 +1,7 @@
 // W3: square matrix products C = A B, n = 128 … 1024, in GFLOP/s = 2n³ / seconds. Pullback's
 // `matmul` on constant tensors (no tape) vs tf.matMul on each tfjs backend; output allocation is
 // included for everyone (each call returns a new matrix).
-import { matmul, tensor } from '@pullback/autograd';
+import { matmul, mulberry32, tensor } from '@pullback/autograd';
 import { useThreads } from '@pullback/autograd/node';
 import type { DType, Tensor } from '@pullback/autograd';
 import { PROCESS_NOTE, groupSamples, tfjsWasmDetails } from './child.ts';
@@ -13,11 +13,8 @@ import type { TfBackend } from './tfjs.ts';
 
 function randomMatrix(n: number, seed: number): Float64Array {
   const out = new Float64Array(n * n);
-  let s = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
+  const random = mulberry32(seed);
+  for (let i = 0; i < out.length; i++) out[i] = random() - 0.5;
   return out;
 }
 

@@ -22,8 +22,7 @@ function plan(short: boolean): { steps: number; repeats: number } {
 /** Forward and forward + backward ms/step of one group's peers (see PeerGroup). */
 export async function w4Samples(group: PeerGroup, short: boolean): Promise<[string, Sample[]][]> {
   const { steps, repeats } = plan(short);
-  const contenders: WideContender[] =
-    group === 'tfjs' ? [await tfjsWide('wasm', steps), await tfjsWide('cpu', steps)] : [pullbackWide(group, steps), closedFormWide(group)];
+  const contenders: WideContender[] = group === 'tfjs' ? [await tfjsWide('wasm'), await tfjsWide('cpu')] : [pullbackWide(group), closedFormWide(group)];
   log(`W4 ${group}: ${contenders.length} peers × ${repeats} runs of ${steps} forward and ${steps} forward+backward passes`);
   const perStep = (fn: (b: number) => void): number => {
     const t0 = performance.now();
@@ -72,7 +71,7 @@ export async function runW4(options: WorkloadOptions): Promise<Section> {
     title: 'Backward cost: time(forward + backward) ÷ time(forward) on W2',
     notes: [
       `W2's network, batch ${WIDE_BATCH}, float32. Each run times ${steps} forward passes then ${steps} forward + backward passes on the same batches; ${repeats} runs per peer, round-robin within a process, after a warm-up. Pullback and the closed form run in this process, the tfjs peers in a child (see W1).`,
-      "Forward includes the loss and, for Pullback, recording the tape; forward + backward stops before the optimizer update. The closed form has no tape: its ratio is what the engine's matmul kernels alone give.",
+      "Forward includes making the batch (as in W2: gather for Pullback, tf.tensor2d on a subarray of the dataset inside tf.tidy for tfjs), the loss and, for Pullback, recording the tape; forward + backward (tf.variableGrads for tfjs) stops before the optimizer update. The closed form has no tape: its ratio is what the engine's matmul kernels alone give.",
       "tfjs-wasm: the forward products x W take XNNPACK's fast path, but the gradients of a product are products with a transposed operand (dX = dY Wᵀ, dW = Xᵀ dY), which its BatchMatMul kernel computes on a slow generic path (~1 GFLOP/s here, against ~25 untransposed); hence its large ratio.",
     ],
     rows,

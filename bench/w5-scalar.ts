@@ -3,17 +3,16 @@
 // graph is built exactly as micrograd's demo builds it (inputs wrapped as constant Scalars, the
 // sums started from a zero Scalar), so it has micrograd's node count: 65,818 per step (65,077
 // operations, 337 parameters, 404 constants), counted here by walking the graph.
-import { Scalar, scalar } from '@pullback/autograd';
+import { Scalar, mulberry32, scalar } from '@pullback/autograd';
 import type { Node } from '@pullback/autograd';
 import { fmt, log, roundRobin, stats } from './harness.ts';
 import type { Section, WorkloadOptions } from './harness.ts';
 import { runChild } from './child.ts';
-// examples/support holds the demo's generator and data as plain modules (no script runs on import).
-import { mulberry32 } from '../examples/support/mulberry32.ts';
+// examples/support holds the demo's data as a plain module (no script runs on import).
 import { twoMoons } from '../examples/support/two-moons.ts';
 
 /** The demo: data, parameters, and one step's loss graph. */
-function moons() {
+export function moons() {
   const random = mulberry32(1337);
   const { X, Y } = twoMoons(random);
   const sizes = [2, 16, 16, 1];
@@ -45,7 +44,7 @@ function moons() {
 }
 
 /** Distinct nodes reachable from `root` through inputs (iteratively), constants included. */
-function countNodes(root: Node): number {
+export function countNodes(root: Node): number {
   const seen = new Set<Node>([root]);
   const stack: Node[] = [root];
   while (stack.length > 0) {

@@ -7,7 +7,7 @@ import type { DType, Tensor } from '@pullback/autograd';
 import { MLP, SGD, softmaxCrossEntropy } from '@pullback/nn';
 import { ClosedFormMLP } from './closed-form.ts';
 import { f32, mnist } from './data.ts';
-import { disposeLayers, resetLayers, tf, tfForward, tfLayers, tfVariables, useBackend } from './tfjs.ts';
+import { disposeLayers, oneHotTensor, resetLayers, sgdStep, tf, tfForward, tfLayers, tfVariables, useBackend } from './tfjs.ts';
 import type { TfBackend, TfLayer } from './tfjs.ts';
 
 export const WIDE_SIZES = [784, 512, 512, 10];
@@ -44,19 +44,22 @@ function rows(batch: number): number[] {
   return Array.from({ length: WIDE_BATCH }, (_, i) => batch * WIDE_BATCH + i);
 }
 
-export function pullbackWide(dtype: DType, batches: number): WideContender {
+export function pullbackWide(dtype: DType): WideContender {
   const data = mnist(dtype);
   const model = wideMlp(dtype);
   const params = model.parameters();
   const start = params.map((p) => p.data.slice());
   const optimizer = new SGD(params, { lr: LR });
-  const xs = Array.from({ length: batches }, (_, b) => gather(data.train.images, rows(b), 0));
-  const ys = Array.from({ length: batches }, (_, b) => gather(data.train.labels, rows(b), 0));
-  const loss = (b: number): Tensor => softmaxCrossEntropy(model.call(xs[b]!), ys[b]!);
+  // The batch is gathered in the step, as a training loop does (every peer builds its batches in the timing).
+  const loss = (b: number): Tensor => softmaxCrossEntropy(model.call(gather(data.train.images, rows(b), 0)), gather(data.train.labels, rows(b), 0));
   return {
     name: `Pullback ${dtype}`,
     dtype,
-    activate: async () => params.forEach((p, i) => p.data.set(start[i]!)),
+    activate: async () => {
+      params.forEach((p, i) => {
+        p.data.set(start[i]!);
+      });
+    },
     train: (b) => {
       const l = loss(b);
       optimizer.zeroGrad();
@@ -98,39 +101,55 @@ export function closedFormWide(dtype: DType): WideContender {
   };
 }
 
-export async function tfjsWide(backend: TfBackend, batches: number): Promise<WideContender> {
+/** How a tfjs contender trains: as an expert writes it, or by optimizer.minimize (the slow form, kept as a second row). */
+export type WideStyle = 'expert' | 'minimize';
+
+export function tfjsWideName(backend: TfBackend, style: WideStyle): string {
+  return style === 'expert' ? `tfjs-${backend}` : `tfjs-${backend} (optimizer.minimize)`;
+}
+
+/**
+ * tfjs's contender. Each batch is made inside tf.tidy from the Float32Array dataset (128
+ * consecutive rows: one subarray, one tf.tensor2d; the labels one-hot in a typed array); the loss
+ * is tf.losses.softmaxCrossEntropy on the logits (tfjs's fused softmax − y gradient). 'expert'
+ * trains by tf.variableGrads and v ← v − η g with assign; 'minimize' by optimizer.minimize with
+ * tf.train.sgd. Forward and forward + backward (W4) are the same in both.
+ */
+export async function tfjsWide(backend: TfBackend, style: WideStyle = 'expert'): Promise<WideContender> {
   await useBackend(backend);
   const data = mnist('float32');
+  const images = f32(data.train.images),
+    labels = f32(data.train.labels);
   const { weights, biases } = initial('float32') as { weights: Float32Array[]; biases: Float32Array[] };
   const layers: TfLayer[] = tfLayers(weights, biases, WIDE_SIZES);
   const vars = tfVariables(layers);
+  const lr = tf.scalar(LR);
   const optimizer = tf.train.sgd(LR);
-  const xs = Array.from({ length: batches }, (_, b) =>
-    tf.tensor2d(f32(data.train.images).subarray(b * WIDE_BATCH * 784, (b + 1) * WIDE_BATCH * 784), [WIDE_BATCH, 784]),
-  );
-  const ys = Array.from({ length: batches }, (_, b) =>
-    tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(f32(data.train.labels).subarray(b * WIDE_BATCH, (b + 1) * WIDE_BATCH), 'int32'), 10), 'float32')),
-  );
-  const loss = (b: number): tf.Scalar =>
-    tf.losses.softmaxCrossEntropy(
-      ys[b]!,
-      tfForward(layers, xs[b]!, tf.relu, (z) => z),
+  // Call inside tf.tidy: the batch tensors are freed with the rest.
+  const loss = (b: number): tf.Scalar => {
+    const x = tf.tensor2d(images.subarray(b * WIDE_BATCH * 784, (b + 1) * WIDE_BATCH * 784), [WIDE_BATCH, 784]);
+    const y = oneHotTensor(labels, 10, rows(b));
+    return tf.losses.softmaxCrossEntropy(
+      y,
+      tfForward(layers, x, tf.relu, (z) => z),
     ) as tf.Scalar;
+  };
   return {
-    name: `tfjs-${backend}`,
+    name: tfjsWideName(backend, style),
     dtype: 'float32',
     activate: async () => {
       await useBackend(backend);
       resetLayers(layers, weights, biases);
     },
-    train: (b) => tf.tidy(() => void optimizer.minimize(() => loss(b), false, vars)),
+    train:
+      style === 'expert' ? (b) => tf.tidy(() => sgdStep(vars, () => loss(b), lr)) : (b) => tf.tidy(() => void optimizer.minimize(() => loss(b), false, vars)),
     forward: (b) => tf.tidy(() => void loss(b)),
     forwardBackward: (b) => tf.tidy(() => void tf.variableGrads(() => loss(b), vars)),
     dispose: async () => {
       await useBackend(backend);
       disposeLayers(layers);
+      lr.dispose();
       optimizer.dispose();
-      for (const t of [...xs, ...ys]) t.dispose();
     },
   };
 }

@@ -1,7 +1,6 @@
 // micrograd's classic demo with the scalar API: a 2-16-16-1 MLP of Scalars, SVM hinge loss with
 // L2, on 100 two-moons points.  Run: pnpm tsx examples/moons.ts [--steps 100]
-import { type Scalar, scalar } from '@pullback/autograd';
-import { mulberry32 } from './support/mulberry32.ts';
+import { type Scalar, mulberry32, scalar } from '@pullback/autograd';
 import { twoMoons } from './support/two-moons.ts';
 
 const arg = (name: string, fallback: number) => {

@@ -23,6 +23,7 @@ import {
   where,
   zeros,
 } from '@pullback/autograd';
+import { useThreads } from '@pullback/autograd/node';
 import { area, entry } from './harness.ts';
 import { constant, leaf, m23, matrix } from './fixtures.ts';
 
@@ -345,5 +346,27 @@ export const matmuls = area('matmul', [
       return { watch: { tensors: [a, b] }, a, b };
     },
     call: ({ a, b }) => matmul(a, b),
+  }),
+  entry({
+    name: 'useThreads(2³¹): more threads than any machine has cores',
+    fn: 'useThreads',
+    error: ValueError,
+    message: /^useThreads: expected a whole number of threads from 1 to \d+ \(os\.availableParallelism\(\) on this machine\), got 2147483648$/,
+    setup: () => {
+      const a = m23();
+      return { watch: { tensors: [a] }, a };
+    },
+    call: () => useThreads(2 ** 31),
+  }),
+  entry({
+    name: 'useThreads("2"): a thread count given as a string',
+    fn: 'useThreads',
+    error: ValueError,
+    message: /^useThreads: expected a whole number of threads from 1 to \d+ \(os\.availableParallelism\(\) on this machine\), got "2" \(a string\)$/,
+    setup: () => {
+      const a = m23();
+      return { watch: { tensors: [a] }, a };
+    },
+    call: () => useThreads('2' as unknown as number),
   }),
 ]);

@@ -1,8 +1,13 @@
 // Bad files: safetensors and JSON weight files that are truncated, malformed or written for another
 // model, and IDX files. Every failed load must leave the model's parameters (and the file's bytes)
 // exactly as they were.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DTypeError, ShapeError, ValueError } from '@pullback/autograd';
-import { MLP, decodeSafetensors, loadJson, loadSafetensors, readIdx } from '@pullback/nn';
+import { MLP, decodeSafetensors, loadJson, loadSafetensors, readIdx, safetensorsMetadata, saveSafetensors } from '@pullback/nn';
+import { loadMnist } from '@pullback/nn/node';
 import { area, entry } from './harness.ts';
 import { idxUint8, safetensorsFile, saved, splitSafetensors } from './fixtures.ts';
 
@@ -12,6 +17,20 @@ function editedFile(edit: (header: Record<string, any>, data: Uint8Array) => { h
   const { header, data } = splitSafetensors(s.bytes);
   const out = edit(header, data);
   return { model: s.model, bytes: safetensorsFile(out.header, out.data) };
+}
+
+/**
+ * A directory holding a small MNIST (3 train and 2 test images of 2×2 pixels) whose test labels
+ * file is `labelsGz`, gzipped bytes as written (one fixed directory per entry, rewritten each run).
+ */
+function mnistWithLabels(entryName: string, labelsGz: Uint8Array): string {
+  const dir = join(tmpdir(), 'pullback-catalogue-mnist', entryName);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'train-images-idx3-ubyte'), idxUint8([3, 2, 2], [0, 51, 102, 255, 1, 2, 3, 4, 5, 6, 7, 8]));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte'), idxUint8([3], [5, 0, 4]));
+  writeFileSync(join(dir, 't10k-images-idx3-ubyte'), idxUint8([2, 2, 2], [255, 0, 0, 255, 10, 20, 30, 40]));
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), labelsGz);
+  return dir;
 }
 
 export const safetensors = area('safetensors', [
@@ -43,7 +62,7 @@ export const safetensors = area('safetensors', [
     name: 'a header length of more than 4 GiB',
     fn: 'loadSafetensors',
     error: ValueError,
-    message: /^loadSafetensors: truncated file: the header claims 4294967\d+ bytes but only \d+ follow the length/,
+    message: /^loadSafetensors: bad header: its length is 4294967\d+ bytes, but a safetensors header may have at most 100000000/,
     setup: () => {
       const s = saved();
       const bytes = s.bytes.slice();
@@ -145,6 +164,54 @@ export const safetensors = area('safetensors', [
     },
     call: ({ bytes }) => decodeSafetensors(bytes),
   }),
+  entry({
+    name: 'a dtype named "constructor" (an Object.prototype member)',
+    fn: 'loadSafetensors',
+    error: ValueError,
+    message: /^loadSafetensors: bad header: tensor 'layers\.0\.bias' has unsupported dtype "constructor"; expected one of F64, F32/,
+    setup: () => {
+      const f = editedFile((h, data) => ({ header: { ...h, 'layers.0.bias': { ...h['layers.0.bias'], dtype: 'constructor' } }, data }));
+      return { watch: { modules: [f.model], bytes: [f.bytes] }, ...f };
+    },
+    call: ({ model, bytes }) => loadSafetensors(model, bytes),
+  }),
+  entry({
+    name: 'an array as __metadata__',
+    fn: 'safetensorsMetadata',
+    error: ValueError,
+    message: /^safetensorsMetadata: bad header: __metadata__ must be an object of string values, got an array/,
+    setup: () => {
+      const f = editedFile((h, data) => ({ header: { __metadata__: ['format', 'pt'], ...h }, data }));
+      return { watch: { bytes: [f.bytes] }, ...f };
+    },
+    call: ({ bytes }) => safetensorsMetadata(bytes),
+  }),
+  entry({
+    name: '64 tensors pointing at the same bytes (rejected before any is copied)',
+    fn: 'loadSafetensors',
+    error: ValueError,
+    message: /^loadSafetensors: bad header: tensor 't1' starts at byte 0 but the previous tensor ends at 32768 \(gaps and overlaps are not allowed\)/,
+    setup: () => {
+      const header: Record<string, object> = {};
+      for (let i = 0; i < 64; i++) header[`t${i}`] = { dtype: 'F64', shape: [4096], data_offsets: [0, 32768] };
+      const s = saved();
+      const bytes = safetensorsFile(header, new Uint8Array(64 * 32768));
+      return { watch: { modules: [s.model], bytes: [bytes] }, model: s.model, bytes };
+    },
+    call: ({ model, bytes }) => loadSafetensors(model, bytes),
+  }),
+  entry({
+    name: 'an array as metadata',
+    fn: 'saveSafetensors',
+    error: ValueError,
+    message: /^saveSafetensors: metadata must be an object of string values, got an array/,
+    setup: () => {
+      const s = saved();
+      const metadata = ['format', 'pt'];
+      return { watch: { modules: [s.model], values: [metadata] }, model: s.model, metadata };
+    },
+    call: ({ model, metadata }) => saveSafetensors(model, { metadata: metadata as never }),
+  }),
 ]);
 
 export const json = area('json', [
@@ -209,6 +276,44 @@ export const json = area('json', [
     },
     call: ({ model }) => loadJson(model, '[1, 2, 3]'),
   }),
+  entry({
+    name: 'the string "constructor" among the values (an Object.prototype member, once loaded as NaN)',
+    fn: 'loadJson',
+    error: ValueError,
+    message: /^loadJson: tensor 'layers\.0\.bias': value "constructor" at position 0 is not a number/,
+    setup: () => {
+      const s = saved();
+      const doc = JSON.parse(s.json);
+      doc.tensors['layers.0.bias'].data[0] = 'constructor';
+      return { watch: { modules: [s.model], values: [doc] }, model: s.model, doc };
+    },
+    call: ({ model, doc }) => loadJson(model, doc),
+  }),
+  entry({
+    name: 'a hole in a sparse data array (once loaded as 0)',
+    fn: 'loadJson',
+    error: ValueError,
+    message: /^loadJson: tensor 'layers\.0\.bias': data has a hole at position 1 \(a sparse array\)/,
+    setup: () => {
+      const s = saved();
+      const doc = JSON.parse(s.json);
+      delete doc.tensors['layers.0.bias'].data[1];
+      return { watch: { modules: [s.model], values: [doc] }, model: s.model, doc };
+    },
+    call: ({ model, doc }) => loadJson(model, doc),
+  }),
+  entry({
+    name: 'a document whose fields are inherited, not its own',
+    fn: 'loadJson',
+    error: ValueError,
+    message: /^loadJson: format is undefined, expected 'pullback-parameters'/,
+    setup: () => {
+      const s = saved();
+      const doc = Object.create(JSON.parse(s.json)) as object;
+      return { watch: { modules: [s.model] }, model: s.model, doc };
+    },
+    call: ({ model, doc }) => loadJson(model, doc),
+  }),
 ]);
 
 export const idx = area('idx', [
@@ -255,5 +360,40 @@ export const idx = area('idx', [
       return { watch: { bytes: [bytes] }, bytes };
     },
     call: ({ bytes }) => readIdx(bytes),
+  }),
+  entry({
+    name: 'a gzipped labels file that inflates past the size its header declares (a decompression bomb)',
+    fn: 'loadMnist',
+    error: ValueError,
+    message: /^loadMnist: \S*t10k-labels-idx1-ubyte\.gz inflates to more than the 18 bytes its IDX header declares \(shape \[10\] of uint8\)/,
+    setup: () => {
+      const bomb = new Uint8Array(8 + 2 ** 20);
+      bomb.set(idxUint8([10], []));
+      const dir = mnistWithLabels('bomb', gzipSync(bomb));
+      return { watch: {}, dir };
+    },
+    call: ({ dir }) => loadMnist(dir),
+  }),
+  entry({
+    name: 'a gzipped labels file that inflates short of the size its header declares',
+    fn: 'loadMnist',
+    error: ValueError,
+    message: /^loadMnist: \S*t10k-labels-idx1-ubyte\.gz inflates to 12 bytes, fewer than the 18 bytes its IDX header declares/,
+    setup: () => {
+      const dir = mnistWithLabels('short', gzipSync(idxUint8([10], [1, 2, 3, 4])));
+      return { watch: {}, dir };
+    },
+    call: ({ dir }) => loadMnist(dir),
+  }),
+  entry({
+    name: 'a corrupt gzip stream',
+    fn: 'loadMnist',
+    error: ValueError,
+    message: /^loadMnist: \S*t10k-labels-idx1-ubyte\.gz is not a valid gzip file: /,
+    setup: () => {
+      const dir = mnistWithLabels('corrupt', new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+      return { watch: {}, dir };
+    },
+    call: ({ dir }) => loadMnist(dir),
   }),
 ]);

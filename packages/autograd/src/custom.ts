@@ -52,6 +52,15 @@ export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResul
     }
     const { output, pullback } = result;
     const out = shareData(output, output.shape);
-    return record(op, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
+    return record(op, inputs, out, (dy: Tensor, needs) => notOwned(pullback(dy, needs)));
   };
+}
+
+/**
+ * A user's pullback may keep the tensors it returns (in a cache, a closure), so the pass must not
+ * make one of them a `.grad` as it is: marked shared, each is copied before it becomes one.
+ */
+function notOwned<T>(cotangents: T): T {
+  if (Array.isArray(cotangents)) for (const c of cotangents) if (c instanceof Tensor) c._shared = true;
+  return cotangents;
 }

@@ -95,7 +95,7 @@ function describe(name: string, arity: 1 | 2, spec: RuleSpec, rule: Omit<Element
 export function unary(name: string, spec: UnarySpec): UnaryFn {
   const { value, partial, derivative } = spec;
   const fn = (x: Value | number): Value => {
-    if (x instanceof Scalar) return applyScalar(p, [x], value(x.data));
+    if (x instanceof Scalar) return applyScalar(p, [x], value(x._data));
     if (x instanceof Tensor) return applyTensor(p, [x], unaryKernel(p, x));
     if (typeof x === 'number') return fn(lift(name, x, 'float64'));
     throw new ValueError(name, `expected a Tensor, a Scalar or a number, got ${describeValue(x)}`);
@@ -119,7 +119,7 @@ export function binary(name: string, spec: BinarySpec): BinaryFn {
     if (a instanceof Scalar || b instanceof Scalar) {
       const x = toScalar(name, a, 'first');
       const y = toScalar(name, b, 'second');
-      return applyScalar(p, [x, y], value(x.data, y.data));
+      return applyScalar(p, [x, y], value(x._data, y._data));
     }
     if (!(a instanceof Tensor || typeof a === 'number')) throw new ValueError(name, `expected a Tensor, a Scalar or a number as the first argument, got ${describeValue(a)}`);
     if (!(b instanceof Tensor || typeof b === 'number')) throw new ValueError(name, `expected a Tensor, a Scalar or a number as the second argument, got ${describeValue(b)}`);
@@ -195,7 +195,7 @@ function times(dz: Value, d: Value | number): Value {
  * piecewise rules; it is a constant, so its own derivative is zero.
  */
 export function indicator(x: Value, y: Value, f: (x: number, y: number) => number): Value | number {
-  if (x instanceof Scalar) return f(x.data, (y as Scalar).data);
+  if (x instanceof Scalar) return f(x._data, (y as Scalar)._data);
   return mapBinaryConstant(x, y as Tensor, f);
 }
 

@@ -4,6 +4,7 @@ import { concat, reshape } from './ops/index.ts';
 import { stridesOf } from './shape.ts';
 import { noGrad } from './tape.ts';
 import { Tensor } from './tensor.ts';
+import { mulberry32Uint32 } from './mulberry32.ts';
 
 export interface GradcheckOptions {
   /** Central-difference step (default 1e-6). */
@@ -278,14 +279,9 @@ function oneHot(like: Tensor, j: number): Tensor {
 
 /** Standard normal values from a seeded generator (mulberry32 and Box–Muller). */
 function normalSampler(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32Uint32(seed);
+  // (k + ½) / 2³² lies in (0, 1), so the logarithm below is finite.
+  const uniform = (): number => (next() + 0.5) / 4294967296;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

@@ -35,6 +35,11 @@ export abstract class Node {
   _grad: Node | null = null;
   _slot = -1;
   readonly id = nextId++;
+  /**
+   * When this value's contents were last written in place (0: never), on the clock of `id`: a
+   * node recorded before the write has a smaller id, so `version > id` says "changed since".
+   */
+  _version = 0;
   /** The attributes below, which most nodes never set: kept out of line so that nodes stay small. */
   _extras: NodeExtras | null = null;
 
@@ -103,6 +108,13 @@ export abstract class Node {
   abstract _describe(): string;
   /** A copy that owns its storage: `.grad` must never alias a cotangent sent elsewhere. */
   abstract _copy(): Node;
+  /**
+   * A cheap fingerprint of the contents (a few entries; every entry in anomaly mode), for
+   * catching raw writes that bypass `markModified`; 0 for values that cannot be written raw.
+   */
+  _fingerprint(_all: boolean): number {
+    return 0;
+  }
   /** True if this value was created by backward pass `pass` and shares its storage with nothing. */
   _ownedBy(_pass: number): boolean {
     return false;
@@ -113,6 +125,11 @@ export abstract class Node {
   }
 }
 
+/** Record that `node`'s contents were just written in place (see `Node._version`). */
+export function bumpVersion(node: Node): void {
+  node._version = nextId++;
+}
+
 class NodeExtras {
   name: string | undefined = undefined;
   attrs: Record<string, unknown> | null = null;
@@ -120,6 +137,10 @@ class NodeExtras {
   scope: string | null = null;
   cut: Cut | null = null;
   retainsGrad = false;
+  /** The fingerprints of the inputs and the output when the op was recorded (see checkUnchanged). */
+  fingerprint = 0;
+  /** The WeakRef cuts hold to this node (see weakRefTo). */
+  weakSelf: WeakRef<Node> | undefined = undefined;
 }
 
 /** Why a value is cut from the values it was computed from; `sources` are held weakly. */
@@ -134,9 +155,29 @@ export interface Cut {
 export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node[], out: Node): void {
   // Pullbacks run untracked on tracked values all the time; their results are not user values.
   if (inBackward) return;
-  let tracked = false;
-  for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad || inputs[i]!.cut !== null) tracked = true;
-  if (tracked) out.cut = { reason, op, sources: inputs.map((x) => new WeakRef(x)) };
+  let sources: WeakRef<Node>[] | null = null;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    const cut = x.cut;
+    if (reason === 'noGrad' && cut !== null && cut.reason === 'noGrad' && !x.requiresGrad) {
+      // A noGrad result fed to another noGrad op: point at what it was cut from, not at it. A
+      // WeakRef keeps its target alive until the current job ends, so one per op made a long
+      // evaluation loop under noGrad hold every intermediate tensor (2× slower than recording).
+      sources ??= [];
+      for (const s of cut.sources) sources.push(s);
+    } else if (x.requiresGrad || cut !== null) {
+      sources ??= [];
+      sources.push(weakRefTo(x));
+    }
+  }
+  if (sources !== null) out.cut = { reason, op, sources };
+}
+
+/** One WeakRef per node, made once: a parameter used by every op of an evaluation loop needs one. */
+function weakRefTo(node: Node): WeakRef<Node> {
+  const extras = node._extrasForWrite();
+  extras.weakSelf ??= new WeakRef(node);
+  return extras.weakSelf;
 }
 
 // ---- grad mode -------------------------------------------------------------------------------
@@ -209,14 +250,49 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
-/** The first stack frame outside the engine's own source: where user code called the op. */
+/**
+ * Where the engine's code lives, to tell its stack frames from the caller's. Unbundled, this module
+ * is `tape.ts` (source) or `tape.js` (the installed package's dist/), and every engine module sits
+ * in its folder or below; a bundler renames the file, and then the engine is that one file (a
+ * library chunk, or a dev server's pre-bundled dependency). Null where import.meta.url is missing.
+ */
+const ENGINE: { path: string; folder: boolean } | null = engineLocation();
+
+function engineLocation(): { path: string; folder: boolean } | null {
+  const url: unknown = import.meta.url;
+  if (typeof url !== 'string') return null;
+  const path = locationPath(url);
+  const slash = path.lastIndexOf('/');
+  return /^tape\.[cm]?[jt]s$/.test(path.slice(slash + 1)) ? { path: path.slice(0, slash + 1), folder: true } : { path, folder: false };
+}
+
+/** A file URL, path or http URL as a comparable path: no scheme for files, no query or hash, `/` separators. */
+function locationPath(location: string): string {
+  let path = location.replace(/[?#].*$/, '');
+  if (path.startsWith('file://')) {
+    path = path.slice('file://'.length).replace(/^\/([A-Za-z]:)/, '$1');
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // not percent-encoded after all: compare it as it is
+    }
+  }
+  return path.replaceAll('\\', '/');
+}
+
+/**
+ * The first stack frame outside the engine: where user code called the op. Frames read
+ * `at fn (where:line:col)` or `at where:line:col` (V8) and `fn@where:line:col` (Firefox, Safari).
+ */
 function userSite(): string {
   const stack = new Error().stack ?? '';
-  const lines = stack.split('\n').slice(1);
-  for (const line of lines) {
-    if (/packages[\\/]autograd[\\/]src[\\/]/.test(line) || line.includes('node:internal')) continue;
-    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
-    if (m) return m[1]!.replace(/^file:\/\//, '');
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m || line.includes('node:internal')) continue;
+    const where = m[1]!.replace(/^[^/\\]*?@/, '');
+    const path = locationPath(where);
+    if (ENGINE !== null && (ENGINE.folder ? path.startsWith(ENGINE.path) : path === ENGINE.path)) continue;
+    return `${where.replace(/^file:\/\//, '')}:${m[2]}:${m[3]}`;
   }
   return 'unknown location';
 }
@@ -285,7 +361,47 @@ export function record<T extends Node>(primitive: Primitive, inputs: readonly No
   out.requiresGrad = true;
   out.inputs = inputs;
   out.pullback = pullback;
+  const f = fingerprintOf(out, inputs);
+  if (f !== 0) out._extrasForWrite().fingerprint = f;
   return out;
+}
+
+/** The op's values as its pullback will read them: its inputs and its output. */
+function fingerprintOf(out: Node, inputs: readonly Node[]): number {
+  let f = out._fingerprint(anomaly);
+  if (f === 0) return 0; // a Scalar op: its values can only change through Scalar.data, which bumps the version
+  for (let i = 0; i < inputs.length; i++) f = (f * 31 + inputs[i]!._fingerprint(anomaly)) % 4294967311;
+  return f;
+}
+
+/**
+ * Before a pullback reads the values its op saw: throw if one of them was written since. Writes
+ * through the API (`markModified`, optimizers, `Scalar.data`) bump a version: one integer compare
+ * per value. Raw writes into `.data` change the fingerprint: a few sampled entries in normal mode
+ * (so `y.data[0] = 100` or a whole-array update is caught), every entry under detectAnomaly.
+ */
+export function checkUnchanged(fn: string, node: Node): void {
+  const inputs = node.inputs!;
+  let changed: Node | null = node._version > node.id ? node : null;
+  for (let i = 0; i < inputs.length && changed === null; i++) if (inputs[i]!._version > node.id) changed = inputs[i]!;
+  if (changed !== null) throw modifiedError(fn, node, changed === node ? 'its output' : `its input ${label(changed)}`);
+  const saved = node._extras?.fingerprint ?? 0;
+  if (saved !== 0 && fingerprintOf(node, inputs) !== saved) {
+    throw modifiedError(fn, node, `one of its values (inputs ${inputs.map(label).join(', ')}, or its output) by a raw write into .data`);
+  }
+}
+
+function label(n: Node): string {
+  return n.name !== undefined ? `'${n.name}' (${n._describe()})` : n._describe();
+}
+
+function modifiedError(fn: string, node: Node, what: string): GraphError {
+  return new GraphError(
+    fn,
+    `op '${node.op}'${node.site ? ` (recorded at ${node.site})` : ''} needs the values it was computed from, but ${what} was modified in place after it was recorded. ` +
+      'Recompute the forward pass after changing values (e.g. call optimizer.step() only after the last backward() of that graph), ' +
+      'or write into a copy (tensor(x.data) copies) instead of into a recorded tensor',
+  );
 }
 
 // ---- the backward pass -----------------------------------------------------------------------
@@ -341,6 +457,25 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward pass itself, for higher-order derivatives (default false). */
   createGraph?: boolean;
+}
+
+/** True for a plain options object (not a Node, an array or a number): backward's first argument may be one. */
+export function isOptions(x: unknown): x is BackwardOptions {
+  return typeof x === 'object' && x !== null && !(x instanceof Node) && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+/** backward()'s options: only the known keys, as booleans; a typo must not be ignored. */
+export function checkBackwardOptions(options: unknown): BackwardOptions {
+  if (options === undefined) return {};
+  if (!isOptions(options)) throw new ValueError('backward', `options must be an object like { retainGraph: true }, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (key !== 'retainGraph' && key !== 'createGraph') {
+      throw new ValueError('backward', `unknown option ${JSON.stringify(key)}; expected retainGraph or createGraph`);
+    }
+    if (value !== undefined && typeof value !== 'boolean') throw new ValueError('backward', `option ${key} must be true or false, got ${describeValue(value)}`);
+  }
+  return options;
 }
 
 export interface PassRequest {
@@ -427,6 +562,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
         }
       }
       if (!held && holders !== null) holders.set(cot, holders.get(cot)! - 1);
+      checkUnchanged(fn, node);
       const needs = needsOf(inputs);
       const sent = node.pullback!(cot, needs, node);
       if (!Array.isArray(sent) || sent.length !== inputs.length) {

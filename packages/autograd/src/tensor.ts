@@ -1,7 +1,7 @@
 import { DTypeError, GraphError, ShapeError, ValueError, describeValue, formatShape } from './errors.ts';
 import { broadcastsTo, sameShape } from './shape.ts';
 import type { Shape } from './shape.ts';
-import { Node, currentPass, markCut, runBackward } from './tape.ts';
+import { Node, bumpVersion, checkBackwardOptions, currentPass, isOptions, markCut, runBackward } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 import * as ops from './ops/index.ts';
 import type { ElementwiseMethods } from './ops/methods.ts';
@@ -15,14 +15,20 @@ export type Axis = number | readonly number[];
 /** A zero-filled array for `size` elements of `dtype`. */
 export function arrayFor(dtype: DType, size: number): TypedArray {
   const bytes = dtype === 'float32' ? 4 * size : 8 * size;
-  if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX) return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX || markUntransferable === null) {
+    return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  }
   // A fresh ArrayBuffer of a few hundred bytes costs V8 about 0.6 µs (an off-heap allocation
   // and its tracking), more than the small ops that need one; a view on a pooled chunk costs
   // 0.03 µs. So, as Node.js pools its small byte buffers, small arrays are carved from a shared
   // chunk that is never reused (views start zeroed and never alias); a chunk lives as long as
-  // any view into it, so a kept small tensor keeps at most POOL_BYTES alive.
-  if (poolOffset + bytes > POOL_BYTES) {
+  // any view into it, so a kept small tensor keeps at most POOL_BYTES alive. A user may transfer
+  // `t.data.buffer` to a worker: a transferred chunk would empty every tensor carved from it, so
+  // chunks are marked untransferable (as Node marks the pool of its byte buffers: the transfer copies), and
+  // where that mark does not exist (browsers) small arrays own their buffers.
+  if (poolOffset + bytes > POOL_BYTES || pool.byteLength === 0) {
     pool = new ArrayBuffer(POOL_BYTES);
+    markUntransferable(pool);
     poolOffset = 0;
   }
   const out = dtype === 'float32' ? new Float32Array(pool, poolOffset, size) : new Float64Array(pool, poolOffset, size);
@@ -34,8 +40,17 @@ export function arrayFor(dtype: DType, size: number): TypedArray {
 const ON_HEAP_MAX = 64;
 const POOLED_MAX = 2048;
 const POOL_BYTES = 32 * 1024;
-let pool = new ArrayBuffer(POOL_BYTES);
-let poolOffset = 0;
+/** Node's worker_threads.markAsUntransferable, looked up without importing a Node module. */
+const markUntransferable = untransferableMarker();
+let pool = new ArrayBuffer(0);
+let poolOffset = POOL_BYTES;
+
+function untransferableMarker(): ((buffer: ArrayBuffer) => void) | null {
+  type Process = { getBuiltinModule?: (id: string) => { markAsUntransferable?: (x: object) => void } | undefined };
+  const proc = (globalThis as { process?: Process }).process;
+  const mark = proc?.getBuiltinModule?.('node:worker_threads')?.markAsUntransferable;
+  return typeof mark === 'function' ? mark : null;
+}
 
 // Tensor gets a method per elementwise primitive (x.exp(), x.mul(y)), installed below the class.
 export interface Tensor extends ElementwiseMethods<Tensor> {}
@@ -55,9 +70,14 @@ export class Tensor extends Node {
   /** Set once another tensor shares `data` (see `shareData`). */
   _shared = false;
 
-  /** Internal: `data` is taken as is (no copy) and must have `sizeOf(shape)` elements. */
+  /**
+   * `data` is taken as is (no copy): prefer `tensor()`, which copies. The arguments are checked
+   * (a Float32Array or Float64Array, a shape of non-negative integers with `data.length` elements,
+   * the dtype of the array) because a tensor that disagrees with itself gives wrong results later.
+   */
   constructor(data: TypedArray, shape: Shape, dtype: DType = data instanceof Float32Array ? 'float32' : 'float64') {
     super();
+    checkConstruction(data, shape, dtype);
     this.data = data;
     this.shape = shape;
     this.dtype = dtype;
@@ -84,6 +104,33 @@ export class Tensor extends Node {
       throw new DTypeError('Tensor.grad', `the gradient has dtype ${g.dtype} but the tensor has dtype ${this.dtype}; cast it with .cast('${this.dtype}')`);
     }
     this._grad = g;
+  }
+
+  /**
+   * Say that `.data` was written in place. Optimizers call it after a step; call it after your
+   * own writes: a backward pass through an op recorded before the write then raises a GraphError
+   * instead of computing gradients from the new values (PyTorch's version counter). Raw writes
+   * without it are caught by a sampled check (every entry under detectAnomaly).
+   */
+  markModified(): this {
+    bumpVersion(this);
+    return this;
+  }
+
+  /** Copy `values` (a tensor of the same shape, or numbers) into `.data` in place; see markModified. */
+  assign(values: Tensor | ArrayLike<number>): this {
+    const src = values instanceof Tensor ? values.data : values;
+    if (values instanceof Tensor ? !sameShape(values.shape, this.shape) : src === null || typeof src !== 'object' || src.length !== this.size) {
+      throw new ShapeError(
+        'Tensor.assign',
+        `expected ${values instanceof Tensor ? `a tensor of shape ${formatShape(this.shape)}, got ${formatShape(values.shape)}` : `${this.size} numbers, got ${describeValue(values)}`}`,
+      );
+    }
+    for (let i = 0; i < src.length; i++) {
+      if (typeof src[i] !== 'number') throw new ValueError('Tensor.assign', `element ${i} is ${describeValue(src[i])}; expected a number`);
+    }
+    this.data.set(src);
+    return this.markModified();
   }
 
   /** Forget the accumulated gradient. */
@@ -115,9 +162,15 @@ export class Tensor extends Node {
 
   /**
    * Pull the seed cotangent (default 1 for a one-element tensor) back through the tape and
-   * accumulate into every leaf's `.grad` that requires one.
+   * accumulate into every leaf's `.grad` that requires one. Call it as `backward()`,
+   * `backward(options)`, `backward(seed)` or `backward(seed, options)`.
    */
-  backward(seed?: TensorLike, options: BackwardOptions = {}): void {
+  backward(seed?: TensorLike | BackwardOptions, options?: BackwardOptions): void {
+    if (isOptions(seed)) {
+      if (options !== undefined) throw new ValueError('backward', 'got two options objects; call backward(options) or backward(seed, options)');
+      options = seed;
+      seed = undefined;
+    }
     if (!this.requiresGrad) {
       throw new GraphError(
         'backward',
@@ -125,7 +178,7 @@ export class Tensor extends Node {
       );
     }
     const s = seed === undefined ? undefined : typeof seed === 'number' ? ops.full(this.shape, seed, this.dtype) : seed;
-    runBackward({ fn: 'backward', roots: [this], seeds: [s as Node], accumulate: true, ...options });
+    runBackward({ fn: 'backward', roots: [this], seeds: [s as Node], accumulate: true, ...checkBackwardOptions(options) });
   }
 
   /** The same values, cut from the tape: a constant (stop-gradient). */
@@ -180,6 +233,15 @@ export class Tensor extends Node {
   }
   override _describe(): string {
     return `${formatShape(this.shape)} ${this.dtype}`;
+  }
+  override _fingerprint(all: boolean): number {
+    const d = this.data;
+    const n = d.length;
+    let h = 0x811c9dc5 ^ n;
+    // Every entry of a small tensor; else 8 entries spread over it, first and last included.
+    if (all || n <= 8) for (let i = 0; i < n; i++) h = mixBits(h, d[i]!);
+    else for (let k = 0; k < 8; k++) h = mixBits(h, d[Math.floor((k * (n - 1)) / 7)]!);
+    return h >>> 0 || 1;
   }
   override _copy(): Tensor {
     const data = arrayFor(this.dtype, this.size);
@@ -292,6 +354,40 @@ export class Tensor extends Node {
 }
 
 installElementwiseMethods(Tensor.prototype);
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+
+/** FNV-style mixing of the 64 bits of `v` into the hash `h`. */
+function mixBits(h: number, v: number): number {
+  bits[0] = v;
+  h = Math.imul(h ^ words[0]!, 16777619);
+  return Math.imul(h ^ words[1]!, 16777619);
+}
+
+/** The constructor's check: a loop over the axes, cheap next to any op that makes a tensor. */
+function checkConstruction(data: unknown, shape: unknown, dtype: unknown): void {
+  const type = data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : null;
+  if (type === null)
+    throw new ValueError('Tensor', `data must be a Float32Array or a Float64Array, got ${describeValue(data)}; use tensor(data) for other data`);
+  if (dtype !== type)
+    throw new DTypeError(
+      'Tensor',
+      `dtype ${JSON.stringify(dtype)} does not match the data, a ${type === 'float64' ? 'Float64Array' : 'Float32Array'} ('${type}')`,
+    );
+  if (!Array.isArray(shape)) throw new ValueError('Tensor', `shape must be an array of sizes, got ${describeValue(shape)}`);
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new ValueError('Tensor', `shape ${formatShape(shape)} has size ${describeValue(d)}; expected non-negative integers`);
+    }
+    n *= d;
+  }
+  if (n !== (data as TypedArray).length) {
+    throw new ShapeError('Tensor', `${(data as TypedArray).length} values cannot fill shape ${formatShape(shape)}; expected ${n} values`);
+  }
+}
 
 /** JAX's name for `x.detach()`: the same values as a constant, cut from the tape. */
 export function stopGradient(x: Tensor): Tensor {

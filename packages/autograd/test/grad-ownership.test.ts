@@ -57,6 +57,22 @@ describe('.grad storage', () => {
     expect(Array.from(saved.data)).toEqual([7, 8]);
   });
 
+  it('is not a tensor a custom pullback made during the pass and keeps (issue 13, item 8)', () => {
+    let kept: Tensor | null = null;
+    const op = defineOp('keepsCotangent', (x: Tensor) => ({
+      output: mul(x, 2),
+      pullback: (dy: Tensor) => {
+        kept = mul(dy, 2); // made inside the pass, and held by the op after it
+        return [kept];
+      },
+    }));
+    const x = tensor([1, 2], { requiresGrad: true });
+    sum(op(x)).backward();
+    for (let i = 0; i < x.size; i++) x.grad!.data[i] = Math.min(x.grad!.data[i]!, 1); // clip in place
+    expect(Array.from(kept!.data)).toEqual([2, 2]);
+    expect(Array.from(x.grad!.data)).toEqual([1, 1]);
+  });
+
   it('is not shared between a retained intermediate and the leaf below it', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     const h = add(x, 0).retainGrad();

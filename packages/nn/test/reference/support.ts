@@ -3,16 +3,9 @@ import type { RefActivation, RefBatch, RefCost, RefL2, RefNetwork } from '../../
 
 export const ACTIVATIONS: RefActivation[] = ['sigmoid', 'tanh', 'relu', 'identity'];
 
-/** mulberry32: a tiny seeded PRNG, so a failing property can be rebuilt from the printed seed. */
-export function mulberry32(seed: number): () => number {
-  let t = seed >>> 0;
-  return () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32: the repository's seeded PRNG, so a failing property can be rebuilt from the printed
+// seed. Its module imports nothing, so these tests of the reference still load no engine code.
+export { mulberry32 } from '../../../autograd/src/mulberry32.ts';
 
 export function uniform(rand: () => number, n: number, lo: number, hi: number): Float64Array {
   return Float64Array.from({ length: n }, () => lo + (hi - lo) * rand());
