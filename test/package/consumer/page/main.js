@@ -1,6 +1,8 @@
 // A browser page bundled by Vite from the installed tarballs: a gradient through the WebAssembly
 // kernels, checked against its closed form, written to the DOM for the test to read.
-import { detectAnomaly, log, matmul, setGemmBackend, sum, tanh, tensor } from '@pullback/autograd';
+// tanh is used as a method only: the bundle must keep the op modules that install methods
+// (package.json's sideEffects lists them), or A.matmul(B).tanh() would not exist.
+import { detectAnomaly, log, setGemmBackend, sum, tensor } from '@pullback/autograd';
 
 setGemmBackend('wasm');
 const n = 64;
@@ -10,7 +12,7 @@ const A = tensor(
 );
 const B = tensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Math.sin(i * j + 1) / n)));
 // L = Σ tanh(A B)  =>  ∂L/∂A = (1 − tanh²(A B)) Bᵀ
-sum(tanh(matmul(A, B))).backward();
+sum(A.matmul(B).tanh()).backward();
 let maxError = 0;
 for (let i = 0; i < n; i++) {
   for (let j = 0; j < n; j++) {
