@@ -1,6 +1,6 @@
 import { GraphError, ValueError } from './errors.ts';
 import { sigmoidValue } from './kernels.ts';
-import { Node, isAnomalyEnabled, isInBackward, markCut, record, runBackward, topologicalOrder } from './tape.ts';
+import { Node, free, isAnomalyEnabled, isInBackward, markCut, record, runBackward, topologicalOrder } from './tape.ts';
 import type { BackwardOptions } from './tape.ts';
 
 export type ScalarLike = Scalar | number;
@@ -206,7 +206,7 @@ export class Scalar extends Node {
     return apply(SIGMOID, [this], sigmoidValue(this.data));
   }
   relu(): Scalar {
-    return apply(RELU, [this], Math.max(this.data , 0));
+    return apply(RELU, [this], Math.max(this.data, 0));
   }
 
   // ---- tape hooks --------------------------------------------------------------------------
@@ -277,11 +277,7 @@ function firstOrderPass(root: Scalar, retain: boolean): boolean {
       const g = cotangents[k]!;
       node._grad = node._grad === null ? new Scalar(g) : new Scalar((node._grad as Scalar).data + g);
     }
-    if (node.inputs !== null && !retain) {
-      node.pullback = null;
-      node.inputs = null;
-      node.freed = true;
-    }
+    if (node.inputs !== null && !retain) free(node, cotangents[k]!);
   }
   return true;
 }

@@ -36,6 +36,8 @@ export abstract class Node {
   readonly id = nextId++;
   /** The attributes below, which most nodes never set: kept out of line so that nodes stay small. */
   _extras: NodeExtras | null = null;
+  /** What a picture of the graph still needs once a pass freed this node (see `free`). */
+  _drawing: Drawing | null = null;
 
   /** User-given label (`x`, `W1`), used by graph export and error messages. */
   get name(): string | undefined {
@@ -131,6 +133,38 @@ export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node
   let tracked = false;
   for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad || inputs[i]!.cut !== null) tracked = true;
   if (tracked) out.cut = { reason, op, sources: inputs.map((x) => new WeakRef(x)) };
+}
+
+/**
+ * What `free` keeps of a node for pictures of the graph (toDot, toMermaid, toSvg after backward):
+ * what the node was computed from, as small stand-ins that do not hold the inputs' storage, and
+ * the cotangent it received (a number for scalars, a short summary for tensors).
+ */
+export interface Drawing {
+  readonly inputs: readonly object[];
+  readonly grad: number | string;
+}
+
+/**
+ * Builds a node's Drawing; installed by the graph module (graph/keep.ts), which knows tensors and
+ * scalars: the tape cannot import them without an import cycle.
+ */
+let keepDrawing: ((node: Node, cotangent: Node | number) => Drawing) | null = null;
+
+export function setDrawingKeeper(keep: (node: Node, cotangent: Node | number) => Drawing): void {
+  keepDrawing = keep;
+}
+
+/**
+ * Release a node's pullback and inputs after a pass without retainGraph, so that a loss kept for
+ * logging does not keep every intermediate tensor alive; a Drawing of it is kept for pictures.
+ * Passes free inputs before their consumers, so a consumer's Drawing can reuse its inputs' ones.
+ */
+export function free(node: Node, cotangent: Node | number): void {
+  if (keepDrawing !== null) node._drawing = keepDrawing(node, cotangent);
+  node.pullback = null;
+  node.inputs = null;
+  node.freed = true;
 }
 
 // ---- grad mode -------------------------------------------------------------------------------
@@ -450,7 +484,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
         input._cot = hold(holders, input._cot === null ? g : input._sum(input._cot, g));
       }
       if (fitted !== null) req.onStep!(node, cot, fitted);
-      if (!retain) done.push(node);
+      if (!retain) done.push(node, cot);
     }
     // Only a pass that went through commits: a pullback that throws halfway leaves every .grad
     // as it was and the graph intact, so the user can fix the cause and call backward() again.
@@ -460,11 +494,8 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       const own = createGraph || (holders !== null && holders.get(cot) === 1 && cot._ownedBy(pass));
       node._grad = node._grad === null ? (own ? cot : cot._copy()) : node._sum(node._grad, cot);
     }
-    for (const node of done) {
-      node.pullback = null;
-      node.inputs = null;
-      node.freed = true;
-    }
+    // done holds (node, cotangent) pairs, consumers first: free inputs first (see free).
+    for (let k = done.length - 2; k >= 0; k -= 2) free(done[k]!, done[k + 1]!);
   } finally {
     gradEnabled = prevMode;
     inBackward = prevInBackward;

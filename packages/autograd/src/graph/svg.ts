@@ -1,5 +1,6 @@
 import type { Node } from '../tape.ts';
 import { toDot } from './export.ts';
+import { checkGraphOptions } from './options.ts';
 import { checkNode } from './walk.ts';
 import type { GraphOptions } from './export.ts';
 
@@ -11,6 +12,7 @@ let viz: Promise<{ renderString(dot: string, options: { format: string }): strin
  */
 export async function toSvg(root: Node, options: GraphOptions = {}): Promise<string> {
   checkNode('toSvg', root);
+  checkGraphOptions('toSvg', options);
   viz ??= import('@viz-js/viz').then((m) => m.instance());
   return (await viz).renderString(toDot(root, options), { format: 'svg' });
 }

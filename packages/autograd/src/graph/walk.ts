@@ -2,6 +2,7 @@ import { ValueError, describeValue } from '../errors.ts';
 import { Node } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
+import type { Sketch } from './keep.ts';
 
 /** A node of the graph (a Tensor or a Scalar), or a ValueError naming `fn`. */
 export function checkNode(fn: string, x: unknown, what = 'the root'): Node {
@@ -9,18 +10,21 @@ export function checkNode(fn: string, x: unknown, what = 'the root'): Node {
   return x;
 }
 
-/** Every node reachable from `roots` through recorded inputs, inputs first (iterative). */
-export function collect(roots: readonly Node[]): Node[] {
-  const seen = new Set<Node>();
-  const order: Node[] = [];
-  const stack: [Node, number][] = [];
+/** Every node reachable from `roots` through recorded inputs (or `inputsOf`), inputs first (iterative). */
+export function collect<T extends object = Node>(
+  roots: readonly T[],
+  inputsOf: (x: T) => readonly T[] | null = (x) => (x as unknown as Node).inputs as readonly T[] | null,
+): T[] {
+  const seen = new Set<T>();
+  const order: T[] = [];
+  const stack: [T, number][] = [];
   for (const r of roots) {
     if (seen.has(r)) continue;
     seen.add(r);
     stack.push([r, 0]);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
-      const inputs = top[0].inputs ?? [];
+      const inputs = inputsOf(top[0]) ?? [];
       if (top[1] < inputs.length) {
         const child = inputs[top[1]++]!;
         if (!seen.has(child)) {
@@ -36,15 +40,16 @@ export function collect(roots: readonly Node[]): Node[] {
   return order;
 }
 
-function fmt(v: number): string {
+export function fmt(v: number): string {
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
 
 /** A short value: the number, a small array, or a summary (mean, min, max) for big tensors. */
-export function summarize(x: Node | null | undefined, limit = 6): string {
+export function summarize(x: Node | Sketch | null | undefined, limit = 6): string {
   if (x === null || x === undefined) return '—';
+  if (!(x instanceof Node)) return x.value;
   if (x instanceof Scalar) return fmt(x.data);
   if (x instanceof Tensor) {
     if (x.size === 1) return fmt(x.data[0]!);
@@ -62,11 +67,12 @@ export function summarize(x: Node | null | undefined, limit = 6): string {
   return '?';
 }
 
-export function shapeLabel(x: Node): string {
+export function shapeLabel(x: Node | Sketch): string {
+  if (!(x instanceof Node)) return x.shape;
   return x instanceof Tensor ? `[${x.shape.join(', ')}]` : 'scalar';
 }
 
 /** The user's name if any, else the op and id (`mul#12`), else `leaf#3`. */
-export function label(x: Node): string {
+export function label(x: Node | Sketch): string {
   return x.name ?? `${x.op}#${x.id}`;
 }
