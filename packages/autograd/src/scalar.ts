@@ -277,7 +277,7 @@ function firstOrderPass(root: Scalar, retain: boolean): boolean {
       const g = cotangents[k]!;
       node._grad = node._grad === null ? new Scalar(g) : new Scalar((node._grad as Scalar).data + g);
     }
-    if (node.inputs !== null && !retain) free(node, cotangents[k]!);
+    if (node.inputs !== null && !retain) free(node, cotangents[k]!, n);
   }
   return true;
 }

@@ -156,12 +156,20 @@ export function setDrawingKeeper(keep: (node: Node, cotangent: Node | number) =>
 }
 
 /**
- * Release a node's pullback and inputs after a pass without retainGraph, so that a loss kept for
- * logging does not keep every intermediate tensor alive; a Drawing of it is kept for pictures.
- * Passes free inputs before their consumers, so a consumer's Drawing can reuse its inputs' ones.
+ * Passes over more nodes than this keep no Drawing: such a graph is too big to draw, and keeping
+ * one for every node of a large scalar graph would cost the pass its speed and the memory the
+ * freeing is for. Pictures of such a freed graph are an error that says how to get them.
  */
-export function free(node: Node, cotangent: Node | number): void {
-  if (keepDrawing !== null) node._drawing = keepDrawing(node, cotangent);
+export const DRAWING_LIMIT = 10_000;
+
+/**
+ * Release a node's pullback and inputs after a pass without retainGraph (of `passSize` nodes), so
+ * that a loss kept for logging does not keep every intermediate tensor alive; a Drawing of it is
+ * kept for pictures. Passes free inputs before their consumers, so a consumer's Drawing can reuse
+ * its inputs' ones.
+ */
+export function free(node: Node, cotangent: Node | number, passSize: number): void {
+  if (keepDrawing !== null && passSize <= DRAWING_LIMIT) node._drawing = keepDrawing(node, cotangent);
   node.pullback = null;
   node.inputs = null;
   node.freed = true;
@@ -495,7 +503,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       node._grad = node._grad === null ? (own ? cot : cot._copy()) : node._sum(node._grad, cot);
     }
     // done holds (node, cotangent) pairs, consumers first: free inputs first (see free).
-    for (let k = done.length - 2; k >= 0; k -= 2) free(done[k]!, done[k + 1]!);
+    for (let k = done.length - 2; k >= 0; k -= 2) free(done[k]!, done[k + 1]!, order.length);
   } finally {
     gradEnabled = prevMode;
     inBackward = prevInBackward;

@@ -86,4 +86,13 @@ describe('pictures after backward() (the graph freed)', () => {
     expect(byTitle(nodes, 'a')).toContain('grad 12');
     expect(() => explain(c)).toThrow(GraphError);
   });
+
+  it('refuses, with a way out, to draw a freed graph too big to have been kept', () => {
+    const x = scalar(0.5, 'x');
+    let y = x;
+    for (let i = 0; i < 10_001; i++) y = y.mul(1);
+    y.backward();
+    expect(() => toDot(y)).toThrow(/toDot: the graph through op 'mul' .* was freed by a backward pass over more than 10000 nodes.*draw it before backward\(\)/);
+    expect(() => toMermaid(y)).toThrow(GraphError);
+  });
 });

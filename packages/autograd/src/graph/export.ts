@@ -1,5 +1,5 @@
 import type { Node } from '../tape.ts';
-import { type Drawn, gradOfDrawn, inputsOf } from './keep.ts';
+import { type Drawn, checkDrawable, gradOfDrawn, inputsOf } from './keep.ts';
 import { checkGraphOptions } from './options.ts';
 import { checkNode, collect, fmt, label, shapeLabel, summarize } from './walk.ts';
 
@@ -117,8 +117,9 @@ function nodeItem(n: Drawn, options: GraphOptions): Item {
   return { id: `n${n.id}`, title, lines, kind: leaf ? 'leaf' : 'op', cluster: n.scope };
 }
 
-function layout(root: Node, options: GraphOptions): Layout {
+function layout(fn: string, root: Node, options: GraphOptions): Layout {
   const nodes = collect<Drawn>([root], inputsOf);
+  checkDrawable(fn, nodes);
   const { itemOf, scopeOf } = assign(nodes, options);
   const members = new Map<string, Drawn[]>();
   const consumers = new Map<Drawn, Drawn[]>();
@@ -236,8 +237,13 @@ export function escapeMermaid(s: string): string {
  * gradient each one received.
  */
 export function toDot(root: Node, options: GraphOptions = {}): string {
-  const o = checkGraphOptions('toDot', options);
-  const l = layout(checkNode('toDot', root), o);
+  return dotOf('toDot', root, options);
+}
+
+/** toDot, with errors naming `fn` (toSvg draws through it). */
+export function dotOf(fn: string, root: unknown, options: unknown): string {
+  const o = checkGraphOptions(fn, options);
+  const l = layout(fn, checkNode(fn, root), o);
   const style = (it: Item): string =>
     it.kind === 'scope'
       ? 'shape=box3d, style=filled, fillcolor="#fff4e0"'
@@ -259,7 +265,7 @@ export function toDot(root: Node, options: GraphOptions = {}): string {
 /** Mermaid flowchart of the same graph (renders on GitHub and in many docs tools); scopes as subgraphs. */
 export function toMermaid(root: Node, options: GraphOptions = {}): string {
   const o = checkGraphOptions('toMermaid', options);
-  const l = layout(checkNode('toMermaid', root), o);
+  const l = layout('toMermaid', checkNode('toMermaid', root), o);
   const body = nest(
     l,
     (it) => {

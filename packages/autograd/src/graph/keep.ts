@@ -1,5 +1,6 @@
 import { Scalar } from '../scalar.ts';
-import { type Drawing, Node, currentPass, setDrawingKeeper } from '../tape.ts';
+import { GraphError } from '../errors.ts';
+import { DRAWING_LIMIT, type Drawing, Node, currentPass, setDrawingKeeper } from '../tape.ts';
 import { shapeLabel, summarize } from './walk.ts';
 
 /**
@@ -53,7 +54,7 @@ function keep(x: Node): Drawn {
   return s;
 }
 
-function drawingOf(node: Node, cotangent: Node | number): Drawing {
+export function drawingOf(node: Node, cotangent: Node | number): Drawing {
   const inputs = node.inputs ?? [];
   return { inputs: inputs.every((x) => x instanceof Scalar) ? inputs : inputs.map(keep), grad: gradOf(cotangent)! };
 }
@@ -74,4 +75,19 @@ export function inputsOf(x: Drawn): readonly Drawn[] | null {
 export function gradOfDrawn(x: Drawn): number | string | null {
   if (isSketch(x)) return x.grad;
   return x._grad !== null ? gradOf(x._grad) : (x._drawing?.grad ?? null);
+}
+
+/**
+ * A picture must never pass off part of a graph as all of it: a node whose graph was freed by a
+ * pass too big to keep a Drawing (see DRAWING_LIMIT) is an error that says how to get the picture.
+ */
+export function checkDrawable(fn: string, nodes: readonly Drawn[]): void {
+  for (const x of nodes) {
+    if (isSketch(x) || !x.freed || x._drawing !== null) continue;
+    throw new GraphError(
+      fn,
+      `the graph through op '${x.op}' (${x._describe()}) was freed by a backward pass over more than ${DRAWING_LIMIT} nodes, too many to keep for a picture; ` +
+        `draw it before backward(), or pass { retainGraph: true } to backward()`,
+    );
+  }
 }

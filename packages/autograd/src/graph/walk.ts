@@ -76,3 +76,19 @@ export function shapeLabel(x: Node | Sketch): string {
 export function label(x: Node | Sketch): string {
   return x.name ?? `${x.op}#${x.id}`;
 }
+
+/** A name as one line of plain text: line breaks and other control characters shown as escapes (`\n`). */
+export function printable(s: string): string {
+  return s.replace(/\p{Cc}|\u2028|\u2029/gu, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/**
+ * A name as a Markdown table cell: a code span (no markup inside is live) fenced by more backticks
+ * than the name holds, with `|` escaped (GFM splits cells on it even inside code).
+ */
+export function markdownCode(s: string): string {
+  const text = printable(s).replace(/\|/g, '\\|');
+  const fence = '`'.repeat(Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length)) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
