@@ -138,11 +138,11 @@ export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node
 /**
  * What `free` keeps of a node for pictures of the graph (toDot, toMermaid, toSvg after backward):
  * what the node was computed from, as small stand-ins that do not hold the inputs' storage, and
- * the cotangent it received (a number for scalars, a short summary for tensors).
+ * the cotangent it received (a number for scalars, a summary's numbers for tensors).
  */
 export interface Drawing {
   readonly inputs: readonly object[];
-  readonly grad: number | string;
+  readonly grad: number | object;
 }
 
 /**

@@ -1,5 +1,20 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { GraphError, explain, matmul, scalar, sum, tanh, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
+import { GraphError, type Tensor, explain, matmul, scalar, sum, tanh, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
+
+const gc: () => void =
+  typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
+
+/** True once every target is gone (each attempt yields first: WeakRef targets live until the job ends). */
+async function collected(refs: readonly WeakRef<object>[]): Promise<boolean> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    if (refs.every((r) => r.deref() === undefined)) return true;
+  }
+  return false;
+}
 
 /** micrograd's neuron o = tanh(x1 w1 + x2 w2 + b); known gradients from micrograd's README. */
 function neuron() {
@@ -94,5 +109,25 @@ describe('pictures after backward() (the graph freed)', () => {
     y.backward();
     expect(() => toDot(y)).toThrow(/toDot: the graph through op 'mul' .* was freed by a backward pass over more than 10000 nodes.*draw it before backward\(\)/);
     expect(() => toMermaid(y)).toThrow(GraphError);
+  });
+
+  it('keeps no tensor alive for the picture: a held loss lets its activations and input batch go', async () => {
+    const w = tensor(new Float64Array(64 * 64).fill(0.01), { shape: [64, 64], requiresGrad: true });
+    const refs: WeakRef<Tensor>[] = [];
+    const loss = (() => {
+      const batch = tensor(new Float64Array(64 * 64).fill(1), { shape: [64, 64] });
+      const h = tanh(matmul(batch, w));
+      refs.push(new WeakRef(batch), new WeakRef(h));
+      return sum(h);
+    })();
+    loss.backward();
+    expect(await collected(refs)).toBe(true);
+    // The picture is still whole: the batch is drawn as a collected leaf, the rest with summaries.
+    const nodes = dotNodes(toDot(loss));
+    expect(nodes.size).toBe(5);
+    expect([...nodes.values()].find((l) => l[0]!.startsWith('leaf#'))).toContain('value not kept (collected)');
+    // every entry of h is tanh(64 · 1 · 0.01)
+    const t = Number(Math.tanh(0.64).toPrecision(4));
+    expect(byTitle(nodes, 'tanh')).toContain(`value mean ${t}, min ${t}, max ${t}`);
   });
 });

@@ -1,7 +1,7 @@
 import type { Node } from '../tape.ts';
 import { type Drawn, checkDrawable, gradOfDrawn, inputsOf } from './keep.ts';
 import { checkGraphOptions } from './options.ts';
-import { checkNode, collect, fmt, label, shapeLabel, summarize } from './walk.ts';
+import { checkNode, collect, label, shapeLabel, summarize } from './walk.ts';
 
 export interface GraphOptions {
   /** Show values on nodes (default true). */
@@ -111,7 +111,7 @@ function nodeItem(n: Drawn, options: GraphOptions): Item {
   const lines = [shapeLabel(n)];
   if (options.values !== false) lines.push(`value ${summarize(n)}`);
   const grad = options.grads !== false ? gradOfDrawn(n) : null;
-  if (grad !== null) lines.push(`grad ${typeof grad === 'number' ? fmt(grad) : grad}`);
+  if (grad !== null) lines.push(`grad ${grad}`);
   const leaf = inputsOf(n) === null;
   const title = leaf ? label(n) : n.name ? `${n.name} = ${n.op}` : n.op;
   return { id: `n${n.id}`, title, lines, kind: leaf ? 'leaf' : 'op', cluster: n.scope };

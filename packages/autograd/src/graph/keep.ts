@@ -1,11 +1,15 @@
 import { Scalar } from '../scalar.ts';
 import { GraphError } from '../errors.ts';
-import { DRAWING_LIMIT, type Drawing, Node, currentPass, setDrawingKeeper } from '../tape.ts';
-import { shapeLabel, summarize } from './walk.ts';
+import { DRAWING_LIMIT, type Drawing, Node, setDrawingKeeper } from '../tape.ts';
+import { Tensor } from '../tensor.ts';
+import { type Summary, formatSummary, shapeLabel, summaryOf } from './walk.ts';
 
 /**
  * A tensor as a picture shows it once its graph was freed: what its box says, without its storage,
- * so that a freed graph kept for a picture costs a few strings per node, not the tensors.
+ * so that a freed graph kept for a picture costs a few strings per node, not the tensors. A leaf
+ * (a parameter, an input) is held weakly and drawn as it is when drawn, with its `.grad`, as
+ * micrograd draws its live values; summarising every leaf at each pass would cost more than the
+ * pass (an input batch is far larger than the activations).
  */
 export interface Sketch {
   readonly id: number;
@@ -13,50 +17,56 @@ export interface Sketch {
   readonly name: string | undefined;
   readonly scope: string | null;
   readonly shape: string;
-  readonly value: string;
-  /** The gradient (leaf) or cotangent (freed node) it had when sketched; null if none. */
-  readonly grad: number | string | null;
+  /** The value's summary; for a leaf, the leaf itself while it lives. */
+  readonly value: Summary | WeakRef<Node>;
+  /** The cotangent a freed node received; null for a leaf (its `.grad` is read when drawn). */
+  readonly grad: Summary | null;
   readonly inputs: readonly Drawn[] | null;
 }
 
 /** What a picture walks: live nodes, and sketches standing for freed tensors. */
 export type Drawn = Node | Sketch;
 
-// One sketch per tensor per pass, so that an input used twice stays one box.
-let sketches = new WeakMap<Node, Sketch>();
-let sketchPass = -1;
+/** A freed tensor's Drawing also caches the sketch that stands for it, so a value used twice stays one box. */
+interface KeptDrawing extends Drawing {
+  sketch: Sketch | undefined;
+}
 
-const gradOf = (x: Node | number | null): number | string | null =>
-  x === null ? null : typeof x === 'number' ? x : x instanceof Scalar ? x.data : summarize(x);
+/** One sketch per leaf tensor for the leaf's lifetime: no new weak reference at every pass. */
+const leafSketches = new WeakMap<Node, Sketch>();
 
-/** A scalar is as small as its sketch and holds no storage: it is kept as it is. */
+/** A gradient's numbers: a Scalar's value, a tensor's summary (numbers only: formatting waits for a picture). */
+const gradOf = (x: Node | number | null): Summary | null =>
+  x === null ? null : typeof x === 'number' ? x : x instanceof Scalar ? x.data : x instanceof Tensor ? summaryOf(x) : null;
+
+function sketch(x: Node, value: Summary | WeakRef<Node>, grad: Summary | null, inputs: readonly Drawn[] | null): Sketch {
+  return { id: x.id, op: x.op, name: x.name, scope: x.scope, shape: shapeLabel(x), value, grad, inputs };
+}
+
+/** What stands for input `x` in a Drawing: a scalar as it is (it is as small as a sketch), a tensor's sketch. */
 function keep(x: Node): Drawn {
   if (x instanceof Scalar) return x;
-  if (currentPass !== sketchPass) {
-    sketches = new WeakMap();
-    sketchPass = currentPass;
+  const freed = x._drawing as KeptDrawing | null;
+  if (freed !== null) {
+    freed.sketch ??= sketch(x, summaryOf(x as Tensor), freed.grad as Summary, freed.inputs as Drawn[]);
+    return freed.sketch;
   }
-  let s = sketches.get(x);
-  if (s === undefined) {
-    const freed = x._drawing;
-    s = {
-      id: x.id,
-      op: x.op,
-      name: x.name,
-      scope: x.scope,
-      shape: shapeLabel(x),
-      value: summarize(x),
-      grad: freed !== null ? freed.grad : gradOf(x._grad),
-      inputs: freed !== null ? (freed.inputs as Drawn[]) : (x.inputs?.map(keep) ?? null),
-    };
-    sketches.set(x, s);
+  if (x.inputs === null) {
+    let s = leafSketches.get(x);
+    if (s === undefined) {
+      s = sketch(x, new WeakRef(x), null, null);
+      leafSketches.set(x, s);
+    }
+    return s;
   }
-  return s;
+  // An op the pass did not free (no cotangent reached it): sketched as it stands.
+  return sketch(x, summaryOf(x as Tensor), gradOf(x._grad), x.inputs.map(keep));
 }
 
 export function drawingOf(node: Node, cotangent: Node | number): Drawing {
   const inputs = node.inputs ?? [];
-  return { inputs: inputs.every((x) => x instanceof Scalar) ? inputs : inputs.map(keep), grad: gradOf(cotangent)! };
+  const kept: KeptDrawing = { inputs: inputs.every((x) => x instanceof Scalar) ? inputs : inputs.map(keep), grad: gradOf(cotangent)!, sketch: undefined };
+  return kept;
 }
 
 setDrawingKeeper(drawingOf);
@@ -72,9 +82,15 @@ export function inputsOf(x: Drawn): readonly Drawn[] | null {
 }
 
 /** The gradient to show on `x`: its `.grad`, or the cotangent a pass recorded when it freed it. */
-export function gradOfDrawn(x: Drawn): number | string | null {
-  if (isSketch(x)) return x.grad;
-  return x._grad !== null ? gradOf(x._grad) : (x._drawing?.grad ?? null);
+export function gradOfDrawn(x: Drawn): string | null {
+  let g: Summary | null;
+  if (isSketch(x)) {
+    const leaf = x.value instanceof WeakRef ? x.value.deref() : undefined;
+    g = x.value instanceof WeakRef ? (leaf === undefined ? null : gradOf(leaf._grad)) : x.grad;
+  } else {
+    g = x._grad !== null ? gradOf(x._grad) : ((x._drawing?.grad as Summary | undefined) ?? null);
+  }
+  return g === null ? null : formatSummary(g);
 }
 
 /**

@@ -46,24 +46,43 @@ export function fmt(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
 
+/** A tensor's value as a picture shows it: the number, the few entries, or mean, min and max. */
+export type Summary = number | readonly number[] | { readonly mean: number; readonly min: number; readonly max: number };
+
+/** The numbers of a summary, computed in one pass; formatting waits until something is shown. */
+export function summaryOf(x: Tensor, limit = 6): Summary {
+  const data = x.data;
+  if (x.size === 1) return data[0]!;
+  if (x.size <= limit) return Array.from(data);
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { mean: sum / x.size, min, max };
+}
+
+export function formatSummary(s: Summary): string {
+  if (typeof s === 'number') return fmt(s);
+  if (Array.isArray(s)) return `[${s.map(fmt).join(', ')}]`;
+  const m = s as Exclude<Summary, number | readonly number[]>;
+  return `mean ${fmt(m.mean)}, min ${fmt(m.min)}, max ${fmt(m.max)}`;
+}
+
 /** A short value: the number, a small array, or a summary (mean, min, max) for big tensors. */
 export function summarize(x: Node | Sketch | null | undefined, limit = 6): string {
   if (x === null || x === undefined) return '—';
-  if (!(x instanceof Node)) return x.value;
-  if (x instanceof Scalar) return fmt(x.data);
-  if (x instanceof Tensor) {
-    if (x.size === 1) return fmt(x.data[0]!);
-    if (x.size <= limit) return `[${Array.from(x.data, fmt).join(', ')}]`;
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    for (const v of x.data) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-    }
-    return `mean ${fmt(sum / x.size)}, min ${fmt(min)}, max ${fmt(max)}`;
+  if (!(x instanceof Node)) {
+    if (!(x.value instanceof WeakRef)) return formatSummary(x.value);
+    const leaf = x.value.deref();
+    return leaf === undefined ? 'not kept (collected)' : summarize(leaf, limit);
   }
+  if (x instanceof Scalar) return fmt(x.data);
+  if (x instanceof Tensor) return formatSummary(summaryOf(x, limit));
   return '?';
 }
 
