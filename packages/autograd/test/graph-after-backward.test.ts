@@ -3,8 +3,13 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { GraphError, type Tensor, explain, matmul, scalar, sum, tanh, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
 
-const gc: () => void =
-  typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
+/** A full collection: vitest.config.ts passes --expose-gc; outside it, turn the flag on here. */
+function fullGc(): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc as () => void;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const gc = fullGc();
 
 /** True once every target is gone (each attempt yields first: WeakRef targets live until the job ends). */
 async function collected(refs: readonly WeakRef<object>[]): Promise<boolean> {
