@@ -206,7 +206,7 @@ export class Scalar extends Node {
     return apply(SIGMOID, [this], sigmoidValue(this.data));
   }
   relu(): Scalar {
-    return apply(RELU, [this], Math.max(this.data, 0));
+    return apply(RELU, [this], Math.max(this.data , 0));
   }
 
   // ---- tape hooks --------------------------------------------------------------------------
