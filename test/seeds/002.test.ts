@@ -89,7 +89,7 @@ const asManual = (g: { gradW: Mat[]; gradB: Vec[] }) => ({ gradW: g.gradW.slice(
 
 describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step', () => {
   it('eq. (6): the engine cost (quadraticCost + l2Penalty batch) equals the hand-written J(W, b)', () => {
-    const model = new MLP(sizes, { seed: 1 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 1 });
     const batch = randomBatch(sizes, m, 100);
     const engine = add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lambda, { convention: 'batch' })).item();
     const byHand = overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda).cost;
@@ -100,7 +100,7 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 
   it('eqs. (9)–(10) by hand equal the engine gradients (compareGradients)', () => {
     for (const seed of [1, 2, 3]) {
-      const model = new MLP(sizes, { seed });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed });
       const batch = randomBatch(sizes, m, 100 + seed);
       const manual = asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda));
       const report = compareGradients(model, batch, manual, { cost: 'quadratic', l2: { lambda, convention: 'batch' }, notation: 'ufldl' });
@@ -111,7 +111,7 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 
   it('one step with engine gradients (gradientDescentStep) equals sgdStepReference to 1e-12', () => {
     for (const seed of [1, 2, 3]) {
-      const model = new MLP(sizes, { seed });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed });
       const batch = randomBatch(sizes, m, 200 + seed);
       const before = refNetworkOf(model);
       const reference = sgdStepReference(
@@ -141,7 +141,7 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
   });
 
   it('biases are not regularised: ∂J/∂b is the same for λ = 0 and λ > 0; ∂J/∂W moves by exactly λW', () => {
-    const model = new MLP(sizes, { seed: 4 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 4 });
     const batch = randomBatch(sizes, m, 300);
     const gradients = (lam: number) => {
       model.zeroGrad();
@@ -168,7 +168,7 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 describe("seed 002's eq. (13) typo: ∂z_i^(l+1)/∂W_ij^(l) = a_i^(l)", () => {
   for (const l of [1, 2, 3]) {
     it(`the typo'd rule at W^(${l}) fails BP4 at that layer only; the corrected rule agrees`, () => {
-      const model = new MLP(sizes, { seed: 6 });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 6 });
       const batch = randomBatch(sizes, m, 400);
       const options = { cost: 'quadratic', l2: { lambda, convention: 'batch' }, notation: 'ufldl' } as const;
       const wrong = compareGradients(model, batch, asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda, l)), options);

@@ -9,7 +9,7 @@ function sumSquares(arrays: ArrayLike<number>[]): number {
 
 describe('l2Penalty', () => {
   it("'batch' is (λ/2)·ΣW² over weight matrices only (seed 002 eq. 6); ∂/∂W = λW, biases untouched", () => {
-    const net = new MLP([3, 4, 2], { seed: 1 });
+    const net = new MLP([3, 4, 2], { outputActivation: 'sigmoid', seed: 1 });
     const ws = net.layers.map((l) => l.weight);
     expect(weightParameters(net)).toEqual(ws);
     const pen = l2Penalty(net, 0.3, { convention: 'batch' });
@@ -25,7 +25,7 @@ describe('l2Penalty', () => {
   });
 
   it("'trainingSet' is (λ/(2n))·ΣW² (Nielsen); ∂/∂W = (λ/n)W", () => {
-    const net = new MLP([2, 3, 1], { seed: 2 });
+    const net = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 2 });
     const ws = net.layers.map((l) => l.weight);
     const pen = l2Penalty(net, 5, { convention: 'trainingSet', trainingSetSize: 50000 });
     expect(pen.item()).toBeCloseTo((5 / (2 * 50000)) * sumSquares(ws.map((w) => w.data)), 15);
@@ -53,7 +53,7 @@ describe('l2Penalty', () => {
   });
 
   it('rejects bad arguments with ValueError / DTypeError', () => {
-    const net = new MLP([2, 2], { seed: 0 });
+    const net = new MLP([2, 2], { outputActivation: 'sigmoid', seed: 0 });
     expectError(() => l2Penalty(net, -1, { convention: 'batch' }), ValueError, 'l2Penalty', 'lambda', '≥ 0', '-1');
     expectError(() => l2Penalty(net, 0.1, {} as never), ValueError, 'l2Penalty', 'convention', "'trainingSet'");
     expectError(() => l2Penalty(net, 0.1, undefined as never), ValueError, 'l2Penalty', 'convention');

@@ -14,7 +14,7 @@ const XOR = tensor([[0], [1], [1], [0]]);
 
 describe('training', () => {
   it("learns XOR with Nielsen's setup: sigmoid MLP, quadratic cost, mini-batch SGD", () => {
-    const net = new MLP([2, 3, 1], { seed: 3 });
+    const net = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 3 });
     const opt = new SGD(net, { lr: 3, momentum: 0.5 });
     const initial = quadraticCost(net.forward(X), XOR).item();
     for (let epoch = 0; epoch < 1500; epoch++) {

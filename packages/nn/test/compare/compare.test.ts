@@ -50,13 +50,13 @@ describe('compareWithBackprop', () => {
       { cost: 'quadratic', reduction: 'sum', l2: { lambda: 2, convention: 'trainingSet', trainingSetSize: 50 } },
     ],
     ['bias-free sigmoid (seed 004)', [3, 3, 2], { bias: false }, { cost: 'crossEntropy' }],
-    ['one weight layer', [5, 3], { activation: 'tanh' }, { cost: 'quadratic' }],
+    ['one weight layer', [5, 3], { activation: 'tanh', outputActivation: 'tanh' }, { cost: 'quadratic' }],
   ];
 
   for (const [name, sizes, mlpOptions, options] of cases) {
     it(`agrees with the reference: ${name}`, () => {
       for (const seed of [1, 2, 3]) {
-        const model = new MLP(sizes, { ...mlpOptions, seed });
+        const model = new MLP(sizes, { outputActivation: 'sigmoid', ...mlpOptions, seed });
         const report = compareWithBackprop(model, randomBatch(sizes, 4, seed + 100), options);
         expect(report.ok, report.toText()).toBe(true);
         expect(report.firstDisagreement).toBeNull();
@@ -66,7 +66,7 @@ describe('compareWithBackprop', () => {
   }
 
   it('lists the rows in equation order, BP2/BP3/BP4 from the output layer back', () => {
-    const model = new MLP([2, 3, 4, 5, 1], { seed: 4, activation: 'tanh' });
+    const model = new MLP([2, 3, 4, 5, 1], { seed: 4, activation: 'tanh', outputActivation: 'tanh' });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 3, 4), { cost: 'quadratic' });
     expect(report.rows.map((r) => `${r.equation}:${r.layer}:${r.quantity}`)).toEqual([
       'BP1:5:δ^5',
@@ -86,7 +86,7 @@ describe('compareWithBackprop', () => {
   });
 
   it('labels in UFLDL notation: δ^(l) keeps l, the parameters into layer l are W^(l−1)', () => {
-    const model = new MLP([2, 3, 1], { seed: 5 });
+    const model = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 5 });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 2, 5), { cost: 'quadratic', notation: 'ufldl' });
     expect(report.rows.map((r) => [r.quantity, r.layer, r.ufldlLayer])).toEqual([
       ['δ^(3)', 3, 3],
@@ -100,14 +100,14 @@ describe('compareWithBackprop', () => {
   });
 
   it('omits BP3 for bias-free layers', () => {
-    const model = new MLP([2, 3, 1], { seed: 6, bias: false });
+    const model = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 6, bias: false });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 2, 6), { cost: 'quadratic' });
     expect(report.rows.map((r) => r.equation)).toEqual(['BP1', 'BP2', 'BP4', 'BP4']);
     expect(report.verdict).toMatch(/^BP1, BP2 and BP4 agree (to|exactly)/);
   });
 
   it('leaves the model alone: parameters, their .grad, and works under noGrad', () => {
-    const model = new MLP([3, 4, 2], { seed: 7 });
+    const model = new MLP([3, 4, 2], { outputActivation: 'sigmoid', seed: 7 });
     const batch = randomBatch(model.sizes, 5, 7);
     const params = model.parameters();
     params[0]!.grad = tensor(new Float64Array(params[0]!.size).fill(42), { shape: params[0]!.shape });
@@ -146,7 +146,7 @@ describe('compareGradients', () => {
   const sizes = [3, 3, 3, 2];
   const options: CompareOptions = { cost: 'quadratic' };
   const setup = () => {
-    const model = new MLP(sizes, { seed: 11 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 11 });
     const batch = randomBatch(sizes, 4, 11);
     return { model, batch, ref: referenceFor(model, batch, options) };
   };
@@ -242,7 +242,7 @@ describe('compareGradients', () => {
 });
 
 describe('input validation (the model is left unchanged)', () => {
-  const model = new MLP([3, 2, 2], { seed: 12 });
+  const model = new MLP([3, 2, 2], { outputActivation: 'sigmoid', seed: 12 });
   const batch = randomBatch(model.sizes, 2, 12);
   const before = snapshot(model.parameters());
   const q: CompareOptions = { cost: 'quadratic' };
@@ -252,7 +252,7 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop({} as MLP, batch, q), ValueError, fn, 'model must be an MLP');
     const soft = new MLP([3, 2], { seed: 1, outputActivation: 'softmax' });
     expectError(() => compareWithBackprop(soft, randomBatch([3, 2], 1, 1), q), ValueError, fn, 'softmax', 'elementwise');
-    const f32 = new MLP([3, 2], { seed: 1, dtype: 'float32' });
+    const f32 = new MLP([3, 2], { outputActivation: 'sigmoid', seed: 1, dtype: 'float32' });
     expectError(() => compareWithBackprop(f32, randomBatch([3, 2], 1, 1), q), ValueError, fn, "'layers.0.weight' has dtype float32", 'float64');
   });
 
@@ -345,7 +345,7 @@ describe('input validation (the model is left unchanged)', () => {
       g,
       'manual.delta[1] (δ^3) has 2 entries; expected [2, 2] = 4',
     );
-    const noBias = new MLP([3, 2], { seed: 1, bias: false });
+    const noBias = new MLP([3, 2], { outputActivation: 'sigmoid', seed: 1, bias: false });
     expectError(
       () => compareGradients(noBias, randomBatch([3, 2], 1, 1), { gradW: [new Float64Array(6)], gradB: [new Float64Array(2)] }, q),
       ValueError,

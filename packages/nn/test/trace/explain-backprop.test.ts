@@ -155,7 +155,7 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
   });
 
   it('bias-free layers have no BP3 step; an identity activation makes z^l and a^l one node', () => {
-    const model = new MLP([2, 3, 2], { seed: 6, bias: false, activation: 'identity' });
+    const model = new MLP([2, 3, 2], { seed: 6, bias: false, activation: 'identity', outputActivation: 'identity' });
     const rand = mulberry32(6);
     const xs = uniform(rand, 6, -1, 1);
     const ys = uniform(rand, 6, 0, 1);
