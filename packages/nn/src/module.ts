@@ -111,7 +111,7 @@ export abstract class Module {
     modules.forEach((m, i) => {
       if (!(m instanceof Module)) throw new ValueError(fn, `'${name}'[${i}] must be a Module, got ${describe(m)}`);
     });
-    modules.forEach((m, i) => this.adopt(`${name}.${i}`, m));
+    for (const [i, m] of modules.entries()) this.adopt(`${name}.${i}`, m);
     return [...modules];
   }
 

@@ -124,11 +124,15 @@ describe('MLP', () => {
       // BP3, BP4: ∂C/∂b = δ, ∂C/∂w_jk = a_k^{l−1} δ_j.
       d2.forEach((d, j) => {
         gb[1]![j]! += d;
-        a1.forEach((ak, k) => (gW[1]![j * 4 + k]! += ak * d));
+        a1.forEach((ak, k) => {
+          gW[1]![j * 4 + k]! += ak * d;
+        });
       });
       d1.forEach((d, j) => {
         gb[0]![j]! += d;
-        x[r]!.forEach((xk, k) => (gW[0]![j * 3 + k]! += xk * d));
+        x[r]!.forEach((xk, k) => {
+          gW[0]![j * 3 + k]! += xk * d;
+        });
       });
     }
     for (let l = 0; l < 2; l++) {
