@@ -22,15 +22,20 @@ export interface CompareOptions {
   notation?: Notation;
 }
 
+/** A matrix written flat (row-major) or nested, one array per row (`[[1, 2], [3, 4]]`). */
+export type ManualMatrix = ArrayLike<number> | readonly ArrayLike<number>[];
+
 /**
  * Numbers computed by hand, in Nielsen's layout: gradW[i] is ∂C/∂w^{i+2}, shape [n_l, n_{l−1}]
- * row-major (entry (j, k) = ∂C/∂w^l_{jk}); gradB[i] is ∂C/∂b^{i+2} (null: not checked); delta[i]
- * is the per-example error δ^{x,l} = ∂C_x/∂z^{x,l}, shape [m, n_l] (null: not checked).
+ * (entry (j, k) = ∂C/∂w^l_{jk}); gradB[i] is ∂C/∂b^{i+2} (null: not checked); delta[i] is the
+ * per-example error δ^{x,l} = ∂C_x/∂z^{x,l}, shape [m, n_l] (null: not checked). Matrices may be
+ * flat (row-major) or nested rows. Give δ to have a wrong BP1 (output layer) or BP2 (hidden layer)
+ * named as such; without it, the error first shows in the BP3/BP4 rows built from δ.
  */
 export interface ManualGradients {
-  gradW: ArrayLike<number>[];
+  gradW: ManualMatrix[];
   gradB?: (ArrayLike<number> | null)[];
-  delta?: (ArrayLike<number> | null)[];
+  delta?: (ManualMatrix | null)[];
 }
 
 /** The entry of a row that is furthest outside the tolerance (or, if all agree, closest to it). */

@@ -26,7 +26,7 @@ function referenceFor(model: MLP, batch: { x: Tensor; y: Tensor }, options: Comp
   );
 }
 
-function manualFrom(ref: RefResult): Required<ManualGradients> {
+function manualFrom(ref: RefResult): { gradW: Float64Array[]; gradB: (Float64Array | null)[]; delta: (Float64Array | null)[] } {
   return {
     gradW: ref.layers.map((l) => Float64Array.from(l.gradW)),
     gradB: ref.layers.map((l) => (l.gradB === null ? null : Float64Array.from(l.gradB))),
@@ -230,6 +230,49 @@ describe('compareGradients', () => {
     expect(report.firstDisagreement!.maxRel).toBeCloseTo(0.75, 12);
   });
 
+  it('nested arrays (one array per row, as written by hand) give the same report as flat ones', () => {
+    const { model, batch, ref } = setup();
+    const flat = manualFrom(ref);
+    const rows = (a: ArrayLike<number>, cols: number): number[][] =>
+      Array.from({ length: a.length / cols }, (_, r) => Array.from(a).slice(r * cols, (r + 1) * cols));
+    const nested: ManualGradients = {
+      gradW: flat.gradW.map((g, i) => rows(g, sizes[i]!)),
+      gradB: flat.gradB,
+      delta: flat.delta.map((d, i) => rows(d!, sizes[i + 1]!)),
+    };
+    const a = compareGradients(model, batch, flat, options);
+    const b = compareGradients(model, batch, nested, options);
+    expect(b.ok, b.toText()).toBe(true);
+    expect(b.toJSON()).toEqual(a.toJSON());
+  });
+
+  it('without δ, a wrong BP1 or BP2 is named from the first BP3 row that fails', () => {
+    const { model, batch, ref } = setup();
+    const m = 4;
+    // BP1 without σ'(z^L): every gradient below is spoiled; ∂C/∂b^4 is the first to disagree.
+    const bp1 = manualFrom(ref);
+    const y = batch.y.data;
+    const d4 = Float64Array.from(ref.layers[2]!.a, (a, r) => a - y[r]!);
+    bp1.gradB[2] = Float64Array.from({ length: 2 }, (_, j) => (d4[j]! + d4[2 + j]! + d4[4 + j]! + d4[6 + j]!) / m);
+    const r1 = compareGradients(model, batch, { gradW: bp1.gradW, gradB: bp1.gradB }, options);
+    expect(r1.firstDisagreement).toMatchObject({ equation: 'BP3', layer: 4 });
+    expect(r1.verdict).toContain('likely error: BP1 (δ^4)');
+    // A wrong δ^3 (BP2 at layer 3) while δ^4 is right: ∂C/∂b^4 agrees, ∂C/∂b^3 does not.
+    const bp2 = manualFrom(ref);
+    bp2.gradB[1] = Float64Array.from(bp2.gradB[1]!, (v) => 2 * v);
+    const r2 = compareGradients(model, batch, { gradW: bp2.gradW, gradB: bp2.gradB }, options);
+    expect(r2.firstDisagreement).toMatchObject({ equation: 'BP3', layer: 3 });
+    expect(r2.verdict).toContain('likely error: BP2 at layer 3 (δ^3)');
+    // With δ given, the row itself names the equation, and no guess is added.
+    const r3 = compareGradients(model, batch, { ...bp2, delta: bp2.delta.map((d, i) => (i === 1 ? Float64Array.from(d!, (v) => 2 * v) : d)) }, options);
+    expect(r3.firstDisagreement).toMatchObject({ equation: 'BP2', layer: 3 });
+    expect(r3.verdict).not.toContain('likely error');
+    // gradW alone cannot tell δ from BP4: the verdict says what to pass.
+    const r4 = compareGradients(model, batch, { gradW: bp1.gradW.map((g, i) => (i === 2 ? Float64Array.from(g, (v) => 2 * v) : g)) }, options);
+    expect(r4.firstDisagreement).toMatchObject({ equation: 'BP4', layer: 4 });
+    expect(r4.verdict).toContain('pass manual.delta');
+  });
+
   it('a NaN in the manual numbers is a disagreement, not a pass', () => {
     const { model, batch, ref } = setup();
     const manual = manualFrom(ref);
@@ -327,17 +370,22 @@ describe('input validation (the model is left unchanged)', () => {
             gradW: [
               [
                 [0, 0, 0],
-                [0, 0, 0],
+                [0, 0],
               ],
               ok[1]!,
-            ] as never,
+            ],
           },
           q,
         ),
-      ValueError,
+      ShapeError,
       g,
-      'nested array',
-      'flat',
+      'manual.gradW[0] (∂C/∂w^2)[1] has 2 entries; expected 3 (manual.gradW[0] (∂C/∂w^2) is [2, 3])',
+    );
+    expectError(
+      () => compareGradients(model, batch, { gradW: [[[0, 0, 0]], ok[1]!] }, q),
+      ShapeError,
+      g,
+      'manual.gradW[0] (∂C/∂w^2) has 1 rows; expected [2, 3]',
     );
     expectError(
       () => compareGradients(model, batch, { gradW: ok, delta: [null, new Float64Array(2)] }, q),
