@@ -35,7 +35,7 @@ describe('training', () => {
     const labels = [0, 1, 1, 0];
     for (let step = 0; step < 300; step++) {
       opt.zeroGrad();
-      add(softmaxCrossEntropy(net.forward(X), labels), l2Penalty(net, 1e-4, { convention: 'batch' })).backward();
+      add(softmaxCrossEntropy(net.forward(X), labels), l2Penalty(net, 1e-4, { convention: 'unscaled' })).backward();
       opt.step();
     }
     expect(softmaxCrossEntropy(net.forward(X), labels).item()).toBeLessThan(0.05);

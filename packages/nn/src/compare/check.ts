@@ -3,6 +3,7 @@
 import { DTypeError, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
 import { checkChoice, checkKeys, checkPositive, describe } from '../internal/check.ts';
 import { REDUCTIONS } from '../losses.ts';
+import { checkL2Convention } from '../regularization.ts';
 import { MLP } from '../mlp.ts';
 import type { RefActivation, RefNetwork } from '../reference/index.ts';
 import type { Side } from './rows.ts';
@@ -92,15 +93,15 @@ export function checkCompareOptions(fn: string, options: unknown): ResolvedOptio
 function checkL2(fn: string, l2: unknown): ResolvedOptions['l2'] {
   if (l2 === undefined) return null;
   if (typeof l2 !== 'object' || l2 === null || Array.isArray(l2)) {
-    throw new ValueError(fn, `options.l2 must be { lambda, convention: 'batch' | 'trainingSet', trainingSetSize? } or undefined, got ${describe(l2)}`);
+    throw new ValueError(fn, `options.l2 must be { lambda, convention: 'unscaled' | 'trainingSet', trainingSetSize? } or undefined, got ${describe(l2)}`);
   }
   checkKeys(fn, l2, L2_KEYS);
   const { lambda, convention, trainingSetSize } = l2 as { lambda?: unknown; convention?: unknown; trainingSetSize?: unknown };
   const lam = checkPositive(fn, 'options.l2.lambda (λ)', lambda, true);
-  const conv = checkChoice(fn, 'options.l2.convention', convention, ['batch', 'trainingSet'] as const);
-  if (conv === 'batch') {
+  const conv = checkL2Convention(fn, 'options.l2.convention', convention);
+  if (conv === 'unscaled') {
     if (trainingSetSize !== undefined) {
-      throw new ValueError(fn, `options.l2.trainingSetSize is only used by convention 'trainingSet'; the 'batch' convention is (λ/2)·ΣW²`);
+      throw new ValueError(fn, `options.l2.trainingSetSize is only used by convention 'trainingSet'; the 'unscaled' convention is (λ/2)·ΣW²`);
     }
     return { lambda: lam, convention: conv };
   }

@@ -12,8 +12,8 @@ export interface CompareOptions {
   cost: 'quadratic' | 'crossEntropy';
   /** C = (1/m)·Σ_x C_x ('mean', default) or Σ_x C_x ('sum'). */
   reduction?: 'mean' | 'sum';
-  /** L2 on the weights only: + (λ/2)·ΣW² ('batch') or + (λ/(2n))·ΣW² ('trainingSet', n = trainingSetSize). */
-  l2?: { lambda: number; convention: 'batch' | 'trainingSet'; trainingSetSize?: number };
+  /** L2 on the weights only: + (λ/2)·ΣW² ('unscaled', no division by m or n) or + (λ/(2n))·ΣW² ('trainingSet', n = trainingSetSize). */
+  l2?: { lambda: number; convention: 'unscaled' | 'trainingSet'; trainingSetSize?: number };
   /** Relative tolerance (default 1e-10): an entry agrees when |a − b| ≤ atol + rtol·max(|a|, |b|). */
   rtol?: number;
   /** Absolute tolerance (default 1e-12), for entries that should be 0. */

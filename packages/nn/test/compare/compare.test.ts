@@ -41,7 +41,7 @@ describe('compareWithBackprop', () => {
       'tanh / sigmoid cross-entropy, L2 batch',
       [4, 5, 3, 2],
       { activation: 'tanh', outputActivation: 'sigmoid' },
-      { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'batch' } },
+      { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'unscaled' } },
     ],
     [
       'relu / identity, sum, L2 trainingSet',
@@ -113,7 +113,7 @@ describe('compareWithBackprop', () => {
     params[0]!.grad = tensor(new Float64Array(params[0]!.size).fill(42), { shape: params[0]!.shape });
     const before = snapshot(params);
     const grad0 = params[0]!.grad;
-    const report = noGrad(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch' } }));
+    const report = noGrad(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'unscaled' } }));
     expect(report.ok, report.toText()).toBe(true);
     expect(snapshot(params)).toEqual(before);
     expect(params[0]!.grad).toBe(grad0);
@@ -328,7 +328,7 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop(model, batch, { cost: 'hinge' } as never), ValueError, fn, "options.cost must be one of 'quadratic', 'crossEntropy'");
     expectError(() => compareWithBackprop(model, batch, undefined as never), ValueError, fn, 'options must be an object');
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', reduction: 'avg' } as never), ValueError, fn, 'options.reduction');
-    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: -1, convention: 'batch' } }), ValueError, fn, 'λ', '≥ 0', '-1');
+    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: -1, convention: 'unscaled' } }), ValueError, fn, 'λ', '≥ 0', '-1');
     expectError(
       () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'trainingSet' } }),
       ValueError,
@@ -336,7 +336,7 @@ describe('input validation (the model is left unchanged)', () => {
       'trainingSetSize must be an integer ≥ 1',
     );
     expectError(
-      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch', trainingSetSize: 3 } }),
+      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'unscaled', trainingSetSize: 3 } }),
       ValueError,
       fn,
       "only used by convention 'trainingSet'",
