@@ -8,7 +8,12 @@ import { AnomalyError, GraphError, ValueError, describeValue } from './errors.ts
  * closure per node). Pullbacks are written with differentiable operations, so running them while
  * recording (createGraph) records the backward pass itself.
  */
-export type Pullback = (cotangent: any, needs: readonly boolean[], node: Node) => readonly (Node | null | undefined)[];
+export type Pullback = PullbackMethod['pullback'];
+// A method's parameters are compared bivariantly, so a pullback may declare the cotangent it
+// receives by its node's kind (`(dy: Tensor) => ...`, `(dy: Scalar) => ...`) without an `any`.
+interface PullbackMethod {
+  pullback(cotangent: Node, needs: readonly boolean[], node: Node): readonly (Node | null | undefined)[];
+}
 
 let nextId = 1;
 

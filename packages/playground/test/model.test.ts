@@ -42,7 +42,7 @@ describe('presets on the engine', () => {
 // The closed-form BP1–BP4 reference (no engine inside) for the seeds' 2 → 2 → 1 networks.
 const NETWORKS: { id: string; activations: RefActivation[]; cost: RefCost; scale: number; biases: boolean; l2?: RefL2 }[] = [
   { id: 'seed-000', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true },
-  { id: 'seed-002', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true, l2: { lambda: 0.1, convention: 'batch' } },
+  { id: 'seed-002', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true, l2: { lambda: 0.1, convention: 'unscaled' } },
   { id: 'seed-004', activations: ['sigmoid', 'sigmoid'], cost: 'crossEntropy', scale: 1, biases: false },
   // micrograd's loss (out − y)² is twice the quadratic cost ½(a − y)².
   { id: 'micrograd-mlp', activations: ['tanh', 'identity'], cost: 'quadratic', scale: 2, biases: true },
