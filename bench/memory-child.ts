@@ -42,7 +42,7 @@ const rssStart = process.memoryUsage().rss;
 const data = loadMnist(mnistDir(), { dtype });
 const rssAfterLoad = process.memoryUsage().rss;
 let rssPeakSampled = rssAfterLoad;
-const model = new MLP([784, 30, 10], { activation: 'sigmoid', seed: 1, dtype });
+const model = new MLP([784, 30, 10], { activation: 'sigmoid', outputActivation: 'sigmoid', seed: 1, dtype });
 const optimizer = new SGD(model.parameters(), { lr: 3 });
 const heap: MemoryReport['heap'] = [];
 // Typed-array stores are freed by a concurrent sweeper after a GC: collect, yield once, collect

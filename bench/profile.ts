@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
     const { epochOrder, mnist } = await import('./data.ts');
     const dtype = (arg ?? 'float32') as DType;
     const data = mnist(dtype);
-    const model = new MLP([784, 30, 10], { seed: 1, dtype });
+    const model = new MLP([784, 30, 10], { outputActivation: 'sigmoid', seed: 1, dtype });
     const opt = new SGD(model.parameters(), { lr: 3 });
     const order = epochOrder(50_000, 1);
     for (let s = 0; s < 50_000; s += 10) {

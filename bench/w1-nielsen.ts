@@ -50,7 +50,7 @@ export function epochBatches(n: number): number[][] {
 
 /** Pullback's model of Nielsen's network: sigmoid, N(0, 1) weights (the default init), seed 1. */
 function nielsenMlp(dtype: DType): MLP {
-  return new MLP(SIZES, { activation: 'sigmoid', seed: SEED, dtype });
+  return new MLP(SIZES, { activation: 'sigmoid', outputActivation: 'sigmoid', seed: SEED, dtype });
 }
 
 /** nielsenMlp's initial weights and biases: every peer starts from them. */

@@ -11,7 +11,7 @@ const i = process.argv.indexOf('--notation');
 const notation = (i >= 0 ? process.argv[i + 1] : 'nielsen') as 'nielsen' | 'ufldl';
 
 // A 3-4-2 sigmoid network and a mini-batch of three examples, quadratic cost ½‖a − y‖² averaged.
-const model = new MLP([3, 4, 2], { activation: 'sigmoid', seed: 42 });
+const model = new MLP([3, 4, 2], { activation: 'sigmoid', outputActivation: 'sigmoid', seed: 42 });
 const batch = {
   x: tensor([
     [0.2, -0.4, 0.9],

@@ -1,5 +1,6 @@
 // A micrograd-style scalar expression (one tanh neuron), its graph as DOT and SVG, and the
-// backward pass step by step.  Run: pnpm tsx examples/graph.ts
+// backward pass step by step; the picture is drawn after backward(), with every gradient, as
+// micrograd draws it.  Run: pnpm tsx examples/graph.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { explain, scalar, toDot, toSvg } from '@pullback/autograd';
 

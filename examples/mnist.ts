@@ -47,7 +47,7 @@ const nTest = Math.min(testSize, data.test.images.shape[0]!);
 console.log(`MNIST from ${dir}: training on ${n} images, testing on ${nTest}`);
 console.log(`network 784-${hidden}-10 sigmoid, ${cost} cost, SGD η=${eta}, mini-batch ${batchSize}, λ=${lambda}, ${dtype}, seed ${seed}`);
 
-const model = new MLP([784, hidden, 10], { activation: 'sigmoid', seed, dtype });
+const model = new MLP([784, hidden, 10], { activation: 'sigmoid', outputActivation: 'sigmoid', seed, dtype });
 const optimizer = new SGD(model.parameters(), { lr: eta });
 
 function accuracy(): number {

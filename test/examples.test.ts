@@ -1,7 +1,7 @@
 // Every example runs, briefly, as a user would run it (tsx in a child process), and prints what
 // it promises. Sizes are cut down by flags where an example has them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,19 @@ describe('examples', () => {
     expect(text).toMatch(/gradients: x1 -1\.49999999/);
     expect(text).toContain('o = tanh(n)');
     expect(existsSync(join(root, 'examples', 'out', 'graph.svg'))).toBe(true);
+    // Drawn after backward(), the picture still holds the whole neuron (10 nodes, 9 edges) with
+    // micrograd's gradients: o 1, n 0.5, x1 −1.5, w1 1.
+    const dot = readFileSync(join(root, 'examples', 'out', 'graph.dot'), 'utf8');
+    expect(dot.match(/\[label="/g)).toHaveLength(10);
+    expect(dot.match(/->/g)).toHaveLength(9);
+    for (const line of [
+      'o = tanh\\nscalar\\nvalue 0.7071\\ngrad 1"',
+      'n = add\\nscalar\\nvalue 0.8814\\ngrad 0.5"',
+      'x1\\nscalar\\nvalue 2\\ngrad -1.5"',
+      'w1\\nscalar\\nvalue -3\\ngrad 1"',
+    ]) {
+      expect(dot).toContain(line);
+    }
   });
 
   it('moons.ts trains micrograd’s scalar MLP and the loss falls', () => {

@@ -252,7 +252,7 @@ export const functional = area('functional', [
       const a = m23();
       return { watch: { tensors: [a] }, a };
     },
-    call: ({ a }) => valueAndGrad(sumOfSquares, { hasAux: true })(a),
+    call: ({ a }) => valueAndGrad(sumOfSquares as never, { hasAux: true })(a),
   }),
   entry({
     name: 'a non-function',
@@ -287,7 +287,7 @@ export const functional = area('functional', [
       const y = leaf([1, 2, 3]);
       return { watch: { tensors: [x, y] }, x, y };
     },
-    call: ({ x, y }) => jvp((p: Tensor, q: Tensor) => mul(p, q), [x, y], [x]),
+    call: ({ x, y }) => jvp((p: Tensor, q: Tensor) => mul(p, q), [x, y], [x] as never),
   }),
   entry({
     name: 'a pair of tangents for one tensor primal',
@@ -298,7 +298,7 @@ export const functional = area('functional', [
       const x = leaf([1, 2, 3]);
       return { watch: { tensors: [x] }, x };
     },
-    call: ({ x }) => jvp((p: Tensor) => mul(p, 2), [x], [[x, x]]),
+    call: ({ x }) => jvp((p: Tensor) => mul(p, 2), [x], [[x, x]] as never),
   }),
   entry({
     name: 'argnums past the arguments',

@@ -16,7 +16,7 @@ export const penalty = area('l2Penalty', [
       const t = trained();
       return { watch: { modules: [t.model], optimizers: [t.opt] }, ...t };
     },
-    call: ({ model }) => l2Penalty(model, Infinity, { convention: 'batch' }),
+    call: ({ model }) => l2Penalty(model, Infinity, { convention: 'unscaled' }),
   }),
   entry({
     name: 'λ = −0.01 on explicit weights',
@@ -33,7 +33,7 @@ export const penalty = area('l2Penalty', [
     name: 'an unknown convention',
     fn: 'l2Penalty',
     error: ValueError,
-    message: /^l2Penalty: convention must be one of 'batch', 'trainingSet', got string "dataset"/,
+    message: /^l2Penalty: convention must be one of 'unscaled', 'trainingSet', got string "dataset"/,
     setup: () => {
       const t = trained();
       return { watch: { modules: [t.model] }, ...t };
@@ -279,7 +279,7 @@ export const comparison = area('compare', [
       const t = trained();
       return { watch: { modules: [t.model], tensors: [t.x, t.y] }, ...t };
     },
-    call: ({ model, x, y }) => compareWithBackprop(model, { x, y }, { cost: 'quadratic', l2: { lambda: -1, convention: 'batch' } }),
+    call: ({ model, x, y }) => compareWithBackprop(model, { x, y }, { cost: 'quadratic', l2: { lambda: -1, convention: 'unscaled' } }),
   }),
   entry({
     name: 'a hand-computed ∂C/∂w of the wrong length',

@@ -46,8 +46,8 @@ const caseArb: fc.Arbitrary<Case> = fc.integer({ min: 1, max: 4 }).chain((depth)
       reduction: fc.constantFrom('mean' as const, 'sum' as const),
       l2: fc.oneof(
         fc.constant(undefined),
-        fc.constant({ lambda: 0, convention: 'batch' as const }),
-        fc.record({ lambda: fc.double({ min: 0.001, max: 3, noNaN: true }), convention: fc.constant('batch' as const) }),
+        fc.constant({ lambda: 0, convention: 'unscaled' as const }),
+        fc.record({ lambda: fc.double({ min: 0.001, max: 3, noNaN: true }), convention: fc.constant('unscaled' as const) }),
         fc.record({
           lambda: fc.double({ min: 0.001, max: 3, noNaN: true }),
           convention: fc.constant('trainingSet' as const),

@@ -20,7 +20,7 @@ afterAll(() => console.log(log.summary()));
 
 /** The seed's set-up for sizes [s_1, ..., s_L]: a sigmoid MLP and one example (x, y). */
 function setUp(sizes: number[], seed: number) {
-  const model = new MLP(sizes, { activation: 'sigmoid', seed });
+  const model = new MLP(sizes, { activation: 'sigmoid', outputActivation: 'sigmoid', seed });
   const batch = randomBatch(sizes, 1, seed + 1000);
   const x = Float64Array.from(batch.x.data);
   const y = Float64Array.from(batch.y.data);

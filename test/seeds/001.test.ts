@@ -116,7 +116,7 @@ describe('seed 001: the five-step algorithm equals the engine', () => {
   ];
 
   it.each(architectures)('sizes %j: per example (m = 1), every BP row agrees', (...sizes) => {
-    const model = new MLP(sizes, { activation: 'sigmoid', seed: sizes.length });
+    const model = new MLP(sizes, { activation: 'sigmoid', outputActivation: 'sigmoid', seed: sizes.length });
     const batch = randomBatch(sizes, 5, 42);
     rowsOf(batch.x).forEach((x, n) => {
       const y = rowsOf(batch.y)[n]!;
@@ -129,7 +129,7 @@ describe('seed 001: the five-step algorithm equals the engine', () => {
   });
 
   it.each(architectures)('sizes %j: per mini-batch (averaged over m = 6), every BP row agrees', (...sizes) => {
-    const model = new MLP(sizes, { activation: 'sigmoid', seed: 10 + sizes.length });
+    const model = new MLP(sizes, { activation: 'sigmoid', outputActivation: 'sigmoid', seed: 10 + sizes.length });
     const batch = randomBatch(sizes, 6, 43);
     const report = compareGradients(model, batch, miniBatch(model, rowsOf(batch.x), rowsOf(batch.y)), { cost: 'quadratic' });
     expect(report.ok, report.toText()).toBe(true);
@@ -144,7 +144,7 @@ describe('seed 001: the five-step algorithm equals the engine', () => {
 describe("seed 001's typos would be caught", () => {
   // Square layers, so both typo'd formulas can be evaluated at all.
   const sizes = [3, 3, 3, 3];
-  const model = new MLP(sizes, { activation: 'sigmoid', seed: 5 });
+  const model = new MLP(sizes, { activation: 'sigmoid', outputActivation: 'sigmoid', seed: 5 });
   const batch = randomBatch(sizes, 4, 44);
 
   it("BP2 read as (w^{l+1})ᵀ (δ^{l+1} ⊙ σ'(z^l)) fails BP2 at the first hidden layer back (l = L−1)", () => {

@@ -3,7 +3,7 @@
 //   a^(l) = f(z^(l)), f the sigmoid here; n_l layers, s_l neurons in layer l.
 // Cost: J(W, b; x, y) = ½‖h_{W,b}(x) − y‖² (eq. 5) and the overall cost (eq. 6)
 //   J(W, b) = (1/m) Σ_k J(W, b; x^(k), y^(k)) + (λ/2) Σ_l Σ_ij (W^(l)_ji)² — weights only, never biases
-//   (nn's l2Penalty with convention 'batch').
+//   (nn's l2Penalty with convention 'unscaled').
 // Claim: one batch gradient-descent step, eqs. (7)–(10): W ← W − α ∂J/∂W, b ← b − α ∂J/∂b with
 //   ∂J/∂W = (1/m) Σ_k ∂J_k/∂W + λ W and ∂J/∂b = (1/m) Σ_k ∂J_k/∂b.
 // Typos guarded against:
@@ -89,9 +89,9 @@ const asManual = (g: { gradW: Mat[]; gradB: Vec[] }) => ({ gradW: g.gradW.slice(
 
 describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step', () => {
   it('eq. (6): the engine cost (quadraticCost + l2Penalty batch) equals the hand-written J(W, b)', () => {
-    const model = new MLP(sizes, { seed: 1 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 1 });
     const batch = randomBatch(sizes, m, 100);
-    const engine = add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lambda, { convention: 'batch' })).item();
+    const engine = add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lambda, { convention: 'unscaled' })).item();
     const byHand = overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda).cost;
     const e = errorsOf([engine], [byHand]);
     expect(e.rel).toBeLessThan(1e-14);
@@ -100,10 +100,10 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 
   it('eqs. (9)–(10) by hand equal the engine gradients (compareGradients)', () => {
     for (const seed of [1, 2, 3]) {
-      const model = new MLP(sizes, { seed });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed });
       const batch = randomBatch(sizes, m, 100 + seed);
       const manual = asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda));
-      const report = compareGradients(model, batch, manual, { cost: 'quadratic', l2: { lambda, convention: 'batch' }, notation: 'ufldl' });
+      const report = compareGradients(model, batch, manual, { cost: 'quadratic', l2: { lambda, convention: 'unscaled' }, notation: 'ufldl' });
       expect(report.ok, report.toText()).toBe(true);
       log.note('eqs. (9)–(10) by hand vs engine', report);
     }
@@ -111,7 +111,7 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 
   it('one step with engine gradients (gradientDescentStep) equals sgdStepReference to 1e-12', () => {
     for (const seed of [1, 2, 3]) {
-      const model = new MLP(sizes, { seed });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed });
       const batch = randomBatch(sizes, m, 200 + seed);
       const before = refNetworkOf(model);
       const reference = sgdStepReference(
@@ -119,12 +119,12 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
         backpropReference(
           before,
           { x: Float64Array.from(batch.x.data), y: Float64Array.from(batch.y.data), size: m },
-          { cost: 'quadratic', l2: { lambda, convention: 'batch' } },
+          { cost: 'quadratic', l2: { lambda, convention: 'unscaled' } },
         ),
         alpha,
       );
       model.zeroGrad();
-      add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lambda, { convention: 'batch' })).backward();
+      add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lambda, { convention: 'unscaled' })).backward();
       gradientDescentStep(model, alpha);
       model.zeroGrad();
       model.layers.forEach((layer, i) => {
@@ -141,11 +141,11 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
   });
 
   it('biases are not regularised: ∂J/∂b is the same for λ = 0 and λ > 0; ∂J/∂W moves by exactly λW', () => {
-    const model = new MLP(sizes, { seed: 4 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 4 });
     const batch = randomBatch(sizes, m, 300);
     const gradients = (lam: number) => {
       model.zeroGrad();
-      add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lam, { convention: 'batch' })).backward();
+      add(quadraticCost(model.forward(batch.x), batch.y), l2Penalty(model, lam, { convention: 'unscaled' })).backward();
       const out = model.layers.map((layer) => ({ w: Float64Array.from(layer.weight.grad!.data), b: Float64Array.from(layer.bias!.grad!.data) }));
       model.zeroGrad();
       return out;
@@ -168,9 +168,9 @@ describe('seed 002: the overall cost J(W, b) and one batch gradient-descent step
 describe("seed 002's eq. (13) typo: ∂z_i^(l+1)/∂W_ij^(l) = a_i^(l)", () => {
   for (const l of [1, 2, 3]) {
     it(`the typo'd rule at W^(${l}) fails BP4 at that layer only; the corrected rule agrees`, () => {
-      const model = new MLP(sizes, { seed: 6 });
+      const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 6 });
       const batch = randomBatch(sizes, m, 400);
-      const options = { cost: 'quadratic', l2: { lambda, convention: 'batch' }, notation: 'ufldl' } as const;
+      const options = { cost: 'quadratic', l2: { lambda, convention: 'unscaled' }, notation: 'ufldl' } as const;
       const wrong = compareGradients(model, batch, asManual(overall(model, rowsOf(batch.x), rowsOf(batch.y), lambda, l)), options);
       expect(wrong.firstDisagreement, wrong.toText()).toMatchObject({ equation: 'BP4', layer: l + 1, ufldlLayer: l, quantity: `∂J/∂W^(${l})` });
       expect(wrong.rows.filter((r) => !r.ok)).toHaveLength(1);

@@ -52,7 +52,7 @@ function perExample(W: Mat[], b: Vec[], x: Vec, y: Vec, literalTypo = false) {
 const meanOf = (vs: Vec[]): Vec => vs[0]!.map((_, k) => vs.reduce((s, v) => s + v[k]!, 0) / N);
 
 function setUp(seed: number) {
-  const model = new MLP(sizes, { activation: 'tanh', seed });
+  const model = new MLP(sizes, { activation: 'tanh', outputActivation: 'tanh', seed });
   const batch = randomBatch(sizes, N, 500 + seed, 'signed');
   const { W, b } = plainParameters(model);
   return { model, batch, W, b: b.map((v) => v!), xs: rowsOf(batch.x), ys: rowsOf(batch.y) };

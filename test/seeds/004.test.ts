@@ -46,7 +46,7 @@ const sigmaPrimeCosh = (z: number): number => 1 / (2 * (1 + Math.cosh(z)));
 const sigmaPrimeExact = (z: number): number => Math.exp(-z) / (1 + Math.exp(-z)) ** 2;
 
 function setUp(seed: number) {
-  const model = new MLP(sizes, { bias: false, activation: 'sigmoid', seed });
+  const model = new MLP(sizes, { bias: false, activation: 'sigmoid', outputActivation: 'sigmoid', seed });
   const batch = randomBatch(sizes, m, 600 + seed);
   return { model, batch, theta: plainParameters(model).W, xs: rowsOf(batch.x), ys: rowsOf(batch.y) };
 }

@@ -4,20 +4,63 @@ import { type Node, record, runBackward, withGradMode } from './tape.ts';
 import { Tensor, shareData } from './tensor.ts';
 import { sameShape } from './shape.ts';
 import { flatten } from './tree.ts';
-import type { Flat } from './tree.ts';
+import type { Flat, TreeOf } from './tree.ts';
 import { zeros, zerosLike } from './create.ts';
 import { primitive } from './primitive.ts';
 
 const IDENTITY = primitive('identity', 'dx = dz');
 
-export interface GradOptions {
+/** Positions of the differentiated arguments: one (the result has its structure) or several (a tuple). */
+export type Argnums = number | readonly number[];
+
+export interface GradOptions<N extends Argnums | undefined = Argnums | undefined> {
   /** Which positional arguments to differentiate (default 0). An array returns a tuple. */
-  argnums?: number | readonly number[];
+  argnums?: N;
 }
 
-export interface ValueAndGradOptions extends GradOptions {
+export interface ValueAndGradOptions<N extends Argnums | undefined = Argnums | undefined> extends GradOptions<N> {
   /** f returns [value, aux]; aux is passed through undifferentiated. */
   hasAux?: boolean;
+}
+
+/**
+ * What a transform returns for the arguments A of f at positions N: the structure of argument N
+ * (default 0) with Tensor leaves, or a tuple of them when N is an array (`argnums: [0, 2]`).
+ */
+export type GradOf<A extends readonly unknown[], N extends Argnums | undefined> = N extends readonly number[]
+  ? { -readonly [K in keyof N]: TreeOf<A[N[K] & number]> }
+  : N extends number
+    ? TreeOf<A[N]>
+    : TreeOf<A[0]>;
+
+/**
+ * What a transformed function accepts where f declares T: a number wherever f sees a Tensor (it
+ * gets a 0-d tensor, and the result holds a number there), records and arrays alike.
+ */
+export type Accepts<T> = T extends Tensor ? Tensor | number : T extends object ? { [K in keyof T]: Accepts<T[K]> } : T;
+
+/**
+ * The function grad, jacobian and hessian return: it takes f's arguments (numbers allowed where f
+ * sees Tensors, read back as numbers) and returns the structure of the differentiated ones. The
+ * second signature is the one TypeScript reads when the result is itself passed to a transform.
+ */
+export interface GradFn<A extends unknown[], N extends Argnums | undefined> {
+  <const P extends Accepts<A>>(...args: P): GradOf<P, N>;
+  (...args: A): GradOf<A, N>;
+}
+
+/** The function valueAndGrad returns: [f's value (or [value, aux]), the gradient]. */
+export interface ValueAndGradFn<A extends unknown[], V, N extends Argnums | undefined> {
+  <const P extends Accepts<A>>(...args: P): [V, GradOf<P, N>];
+  (...args: A): [V, GradOf<A, N>];
+}
+
+/** A function of the transforms, as the implementations see it (the overloads carry the types). */
+type AnyFn = (...args: never[]) => unknown;
+
+/** Call f with arguments the transform built (they have the structure f declared). */
+function call(f: AnyFn, args: readonly unknown[]): unknown {
+  return (f as (...a: readonly unknown[]) => unknown)(...args);
 }
 
 /**
@@ -132,7 +175,15 @@ function innerProduct(fn: string, as: readonly Tensor[], bs: readonly Tensor[], 
  * [value, gradient] of a scalar-valued f. The gradient has the structure of the differentiated
  * argument(s): a Tensor, a number, or arrays / plain objects of them (nested parameter records).
  */
-export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOptions = {}): (...args: any[]) => [any, any] {
+export function valueAndGrad<A extends unknown[], Aux, const N extends Argnums | undefined = undefined>(
+  f: (...args: A) => readonly [Tensor, Aux],
+  options: ValueAndGradOptions<N> & { hasAux: true },
+): ValueAndGradFn<A, [Tensor, Aux], N>;
+export function valueAndGrad<A extends unknown[], const N extends Argnums | undefined = undefined>(
+  f: (...args: A) => Tensor,
+  options?: ValueAndGradOptions<N> & { hasAux?: false },
+): ValueAndGradFn<A, Tensor, N>;
+export function valueAndGrad(f: AnyFn, options: ValueAndGradOptions = {}): (...args: unknown[]) => [unknown, unknown] {
   return valueAndGradAs('valueAndGrad', f, options);
 }
 
@@ -140,12 +191,12 @@ export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOp
  * valueAndGrad whose errors name `fn`: the transform the user called (hessian and hvp are built
  * on grad, and their errors must say so).
  */
-function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAndGradOptions): (...args: any[]) => [any, any] {
+function valueAndGradAs(fn: string, f: AnyFn, options: ValueAndGradOptions): (...args: unknown[]) => [unknown, unknown] {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
-  return (...args: any[]) => {
+  return (...args: unknown[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
-    const result = traced(() => f(...callArgs));
+    const result = traced(() => call(f, callArgs));
     let out: unknown = result;
     let aux: unknown;
     if (options.hasAux) {
@@ -162,27 +213,29 @@ function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAn
 }
 
 /** ∇f: a function returning the gradient of scalar-valued f, shaped like its argument(s). */
-export function grad(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+export function grad<A extends unknown[], const N extends Argnums | undefined = undefined>(f: (...args: A) => Tensor, options?: GradOptions<N>): GradFn<A, N>;
+export function grad(f: AnyFn, options: GradOptions = {}): (...args: unknown[]) => unknown {
   return gradAs('valueAndGrad', f, options);
 }
 
-function gradAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
+function gradAs(fn: string, f: AnyFn, options: GradOptions): (...args: unknown[]) => unknown {
   const vg = valueAndGradAs(fn, f, options);
-  return (...args: any[]) => vg(...args)[1];
+  return (...args: unknown[]) => vg(...args)[1];
 }
 
 /**
  * [f(primals), pullback]: the pullback maps an output cotangent (same structure as the output)
  * to the tuple of cotangents of the primals. It may be called many times.
  */
-export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotangent: any) => any[]] {
+export function vjp<A extends unknown[], R, const P extends Accepts<A>>(f: (...args: A) => R, ...primals: P): [R, (cotangent: TreeOf<R>) => TreeOf<P>];
+export function vjp(f: AnyFn, ...primals: unknown[]): [unknown, (cotangent: never) => unknown] {
   const fn = 'vjp';
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
   const nums = primals.map((_, i) => i);
   const { flats, args, standIns } = prepare(fn, primals, nums);
-  const out = traced(() => f(...args));
+  const out = traced(() => call(f, args));
   const outFlat = flatten(fn, out, 'output');
-  const pullback = (cotangent: any): any[] => {
+  const pullback = (cotangent: unknown): unknown[] => {
     const cotFlat = flatten('vjp pullback', cotangent, 'cotangent');
     if (cotFlat.leaves.length !== outFlat.leaves.length) {
       throw new ValueError(
@@ -206,7 +259,8 @@ export function vjp(f: (...args: any[]) => any, ...primals: any[]): [any, (cotan
  * [f(primals), J·tangents]: forward mode, computed exactly by transposing the (linear) pullback:
  * g(u) = Jᵀu is recorded, and the gradient of ⟨g(u), t⟩ with respect to u is J t.
  */
-export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangents: readonly any[]): [any, any] {
+export function jvp<A extends unknown[], R, const P extends Accepts<A>>(f: (...args: A) => R, primals: P, tangents: TreeOf<P>): [R, TreeOf<R>];
+export function jvp(f: AnyFn, primals: unknown, tangents: unknown): [unknown, unknown] {
   const fn = 'jvp';
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
     throw new ValueError(fn, `primals and tangents must be arrays of equal length`);
@@ -220,7 +274,7 @@ export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangent
       throw new ShapeError(fn, `tangent leaf ${i} has shape ${formatShape(t.shape)}; expected the primal's shape ${formatShape(standIns[i]!.shape)}`);
     }
   });
-  const out = traced(() => f(...args));
+  const out = traced(() => call(f, args));
   const outFlat = flatten(fn, out, 'output');
   const dummies = outFlat.leaves.map((o) => {
     const u = zerosLike(o);
@@ -256,16 +310,20 @@ export function jvp(f: (...args: any[]) => any, primals: readonly any[], tangent
  * The Jacobian of f with respect to argument `argnums` (default 0), by reverse mode, one pullback
  * per output element: shape output.shape ++ argument.shape (a tuple for several arguments).
  */
-export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+export function jacobian<A extends unknown[], const N extends Argnums | undefined = undefined>(
+  f: (...args: A) => Tensor,
+  options?: GradOptions<N>,
+): GradFn<A, N>;
+export function jacobian(f: AnyFn, options: GradOptions = {}): (...args: unknown[]) => unknown {
   return jacobianAs('jacobian', f, options);
 }
 
-function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
+function jacobianAs(fn: string, f: AnyFn, options: GradOptions): (...args: unknown[]) => unknown {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
-  return (...args: any[]) => {
+  return (...args: unknown[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
-    const out = traced(() => f(...callArgs));
+    const out = traced(() => call(f, callArgs));
     if (!(out instanceof Tensor)) throw new ValueError(fn, `the function must return a Tensor, got ${describeValue(out)}`);
     const rows: Tensor[][] = standIns.map(() => []);
     traced(() => {
@@ -273,7 +331,7 @@ function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions
         const seed = zerosLike(out);
         seed.data[i] = 1;
         const g = pull(fn, [out], [seed], standIns);
-        g.forEach((gi, j) => rows[j]!.push(gi));
+        for (const [j, gi] of g.entries()) rows[j]!.push(gi);
       }
     });
     const jac = standIns.map((s, j) => (out.size === 0 ? zeros([...out.shape, ...s.shape], s.dtype) : reshape(stack(rows[j]!, 0), [...out.shape, ...s.shape])));
@@ -283,7 +341,11 @@ function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions
 }
 
 /** The Hessian of scalar-valued f: jacobian(grad(f)), shape x.shape ++ x.shape. */
-export function hessian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+export function hessian<A extends unknown[], const N extends Argnums | undefined = undefined>(
+  f: (...args: A) => Tensor,
+  options?: GradOptions<N>,
+): GradFn<A, N>;
+export function hessian(f: AnyFn, options: GradOptions = {}): (...args: unknown[]) => unknown {
   return jacobianAs('hessian', gradAs('hessian', f, options), options);
 }
 
@@ -291,14 +353,15 @@ export function hessian(f: (...args: any[]) => any, options: GradOptions = {}): 
  * Hessian-vector product H v of scalar-valued f at `primals` without forming H (reverse over
  * reverse: the gradient of ⟨∇f(x), v⟩). `primals` and `v` are arrays with one entry per argument.
  */
-export function hvp(f: (...args: any[]) => any, primals: readonly any[], v: readonly any[]): any[] {
+export function hvp<A extends unknown[], const P extends Accepts<A>>(f: (...args: A) => Tensor, primals: P, v: TreeOf<P>): TreeOf<P>;
+export function hvp(f: AnyFn, primals: unknown, v: unknown): unknown {
   const fn = 'hvp';
   if (!Array.isArray(primals) || !Array.isArray(v) || primals.length !== v.length) {
     throw new ValueError(fn, `primals and v must be arrays of equal length (one entry per argument)`);
   }
   const all = primals.map((_, i) => i);
   const vLeaves = v.flatMap((t, i) => flatten(fn, t, `v[${i}]`).leaves);
-  const inner = (...xs: any[]): Tensor => {
+  const inner = (...xs: unknown[]): Tensor => {
     const g = gradAs(fn, f, { argnums: all })(...xs) as unknown[];
     const gLeaves = g.flatMap((t, i) => flatten(fn, t, `gradient ${i}`).leaves);
     if (gLeaves.length !== vLeaves.length) throw new ValueError(fn, `v must have the structure of the primals`);

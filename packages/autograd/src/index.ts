@@ -1,5 +1,6 @@
 export { Tensor, stopGradient } from './tensor.ts';
 export type { DType, TypedArray, TensorLike, Axis } from './tensor.ts';
+export type { NestedNumbers } from './tensor.ts';
 export { tensor, zeros, ones, full, zerosLike, onesLike, arange, eye } from './create.ts';
 export type { TensorOptions } from './create.ts';
 export { Scalar, scalar } from './scalar.ts';
@@ -14,9 +15,11 @@ export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyE
 export { MAX_TENSOR_SIZE } from './shape.ts';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.ts';
 export type { GradOptions, ValueAndGradOptions } from './functional.ts';
+export type { Accepts, Argnums, GradFn, GradOf, ValueAndGradFn } from './functional.ts';
 export { flatten } from './tree.ts';
 export { mulberry32 } from './mulberry32.ts';
 export type { Tree, Flat } from './tree.ts';
+export type { TreeOf } from './tree.ts';
 export { defineOp } from './custom.ts';
 export type { OpResult, DefineOpOptions } from './custom.ts';
 export { toDot, toMermaid } from './graph/export.ts';

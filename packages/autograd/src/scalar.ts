@@ -7,6 +7,7 @@ import {
   bumpVersion,
   checkBackwardOptions,
   checkUnchanged,
+  free,
   isAnomalyEnabled,
   isInBackward,
   isOptions,
@@ -218,11 +219,7 @@ function commit(order: readonly Node[], cotangents: Float64Array, retain: boolea
     const g = cotangents[k]!;
     if (node.inputs === null) node._grad = node._grad === null ? new Scalar(g) : new Scalar((node._grad as Scalar)._data + g);
     else node._cotangents = cotangents;
-    if (node.inputs !== null && !retain) {
-      node.pullback = null;
-      node.inputs = null;
-      node.freed = true;
-    }
+    if (node.inputs !== null && !retain) free(node, g, order.length);
   }
 }
 

@@ -9,7 +9,12 @@ import { LEAF, type Primitive } from './primitive.ts';
  * closure per node). Pullbacks are written with differentiable operations, so running them while
  * recording (createGraph) records the backward pass itself.
  */
-export type Pullback = (cotangent: any, needs: readonly boolean[], node: Node) => readonly (Node | null | undefined)[];
+export type Pullback = PullbackMethod['pullback'];
+// A method's parameters are compared bivariantly, so a pullback may declare the cotangent it
+// receives by its node's kind (`(dy: Tensor) => ...`, `(dy: Scalar) => ...`) without an `any`.
+interface PullbackMethod {
+  pullback(cotangent: Node, needs: readonly boolean[], node: Node): readonly (Node | null | undefined)[];
+}
 
 let nextId = 1;
 
@@ -42,6 +47,8 @@ export abstract class Node {
   _version = 0;
   /** The attributes below, which most nodes never set: kept out of line so that nodes stay small. */
   _extras: NodeExtras | null = null;
+  /** What a picture of the graph still needs once a pass freed this node (see `free`). */
+  _drawing: Drawing | null = null;
 
   /** The name of the op that produced this node ('leaf' for inputs and constants). */
   get op(): string {
@@ -178,6 +185,46 @@ function weakRefTo(node: Node): WeakRef<Node> {
   const extras = node._extrasForWrite();
   extras.weakSelf ??= new WeakRef(node);
   return extras.weakSelf;
+}
+
+/**
+ * What `free` keeps of a node for pictures of the graph (toDot, toMermaid, toSvg after backward):
+ * what the node was computed from, as small stand-ins that do not hold the inputs' storage, and
+ * the cotangent it received (a number for scalars, a summary's numbers for tensors).
+ */
+export interface Drawing {
+  readonly inputs: readonly object[];
+  readonly grad: number | object;
+}
+
+/**
+ * Builds a node's Drawing; installed by the graph module (graph/keep.ts), which knows tensors and
+ * scalars: the tape cannot import them without an import cycle.
+ */
+let keepDrawing: ((node: Node, cotangent: Node | number) => Drawing) | null = null;
+
+export function setDrawingKeeper(keep: (node: Node, cotangent: Node | number) => Drawing): void {
+  keepDrawing = keep;
+}
+
+/**
+ * Passes over more nodes than this keep no Drawing: such a graph is too big to draw, and keeping
+ * one for every node of a large scalar graph would cost the pass its speed and the memory the
+ * freeing is for. Pictures of such a freed graph are an error that says how to get them.
+ */
+export const DRAWING_LIMIT = 10_000;
+
+/**
+ * Release a node's pullback and inputs after a pass without retainGraph (of `passSize` nodes), so
+ * that a loss kept for logging does not keep every intermediate tensor alive; a Drawing of it is
+ * kept for pictures. Passes free inputs before their consumers, so a consumer's Drawing can reuse
+ * its inputs' ones.
+ */
+export function free(node: Node, cotangent: Node | number, passSize: number): void {
+  if (keepDrawing !== null && passSize <= DRAWING_LIMIT) node._drawing = keepDrawing(node, cotangent);
+  node.pullback = null;
+  node.inputs = null;
+  node.freed = true;
 }
 
 // ---- grad mode -------------------------------------------------------------------------------
@@ -593,7 +640,7 @@ export function runBackward(req: PassRequest): (Node | null)[] {
         input._cot = hold(holders, input._cot === null ? g : input._sum(input._cot, g));
       }
       if (fitted !== null) req.onStep!(node, cot, fitted);
-      if (!retain) done.push(node);
+      if (!retain) done.push(node, cot);
     }
     // Only a pass that went through commits: a pullback that throws halfway leaves every .grad
     // as it was and the graph intact, so the user can fix the cause and call backward() again.
@@ -603,11 +650,8 @@ export function runBackward(req: PassRequest): (Node | null)[] {
       const own = createGraph || (holders !== null && holders.get(cot) === 1 && cot._ownedBy(pass));
       node._grad = node._grad === null ? (own ? cot : cot._copy()) : node._sum(node._grad, cot);
     }
-    for (const node of done) {
-      node.pullback = null;
-      node.inputs = null;
-      node.freed = true;
-    }
+    // done holds (node, cotangent) pairs, consumers first: free inputs first (see free).
+    for (let k = done.length - 2; k >= 0; k -= 2) free(done[k]!, done[k + 1]!, order.length);
   } finally {
     gradEnabled = prevMode;
     inBackward = prevInBackward;

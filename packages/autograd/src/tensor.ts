@@ -10,6 +10,8 @@ import { installElementwiseMethods } from './primitive.ts';
 export type DType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array;
 export type TensorLike = Tensor | number;
+/** What `toArray` returns: a number for a 0-d tensor, else arrays nested one level per axis. */
+export type NestedNumbers = number | NestedNumbers[];
 export type Axis = number | readonly number[];
 
 /** A zero-filled array for `size` elements of `dtype`. */
@@ -194,15 +196,15 @@ export class Tensor extends Node {
   }
 
   /** Nested arrays of numbers (a number for a 0-d tensor). */
-  toArray(): any {
+  toArray(): NestedNumbers {
     const { shape, data } = this;
-    if (shape.length === 0) return data[0];
-    const build = (axis: number, offset: number, stride: number): any => {
+    if (shape.length === 0) return data[0]!;
+    const build = (axis: number, offset: number, stride: number): NestedNumbers[] => {
       const n = shape[axis]!;
       const inner = stride / n;
-      const out = new Array(n);
+      const out = new Array<NestedNumbers>(n);
       for (let i = 0; i < n; i++) {
-        out[i] = axis === shape.length - 1 ? data[offset + i] : build(axis + 1, offset + i * inner, inner);
+        out[i] = axis === shape.length - 1 ? data[offset + i]! : build(axis + 1, offset + i * inner, inner);
       }
       return out;
     };

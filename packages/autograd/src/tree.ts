@@ -7,8 +7,11 @@ import { Tensor } from './tensor.ts';
  */
 export type Tree = Tensor | number | readonly Tree[] | { readonly [key: string]: Tree };
 
-/** The same structure with every leaf a Tensor (numbers stay numbers). */
-export type TreeOf<T> = T extends Tensor ? Tensor : T extends number ? number : { [K in keyof T]: TreeOf<T[K]> };
+/**
+ * The same structure with every leaf a Tensor (numbers stay numbers): what a transform returns
+ * for an argument or output of type T (its gradient, tangent, cotangent, or Jacobian blocks).
+ */
+export type TreeOf<T> = T extends Tensor ? Tensor : T extends number ? number : { -readonly [K in keyof T]: TreeOf<T[K]> };
 
 export interface Flat {
   leaves: Tensor[];
@@ -16,7 +19,7 @@ export interface Flat {
    * Rebuild the structure from new leaves; where the original leaf was a number, a number
    * (or, with `keepTensors`, the 0-d tensor, as a function being differentiated must see).
    */
-  rebuild(leaves: readonly Tensor[], keepTensors?: boolean): any;
+  rebuild(leaves: readonly Tensor[], keepTensors?: boolean): unknown;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {

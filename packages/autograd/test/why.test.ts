@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, defineOp, greater, mul, noGrad, relu, scalar, sum, tensor, whyNoGrad, GraphError } from '../src/index.ts';
+import { add, defineOp, greater, mul, noGrad, relu, scalar, sum, tensor, where, whyNoGrad, GraphError } from '../src/index.ts';
 
 describe('whyNoGrad', () => {
   it('a tensor that does not require grad', () => {
@@ -31,6 +31,22 @@ describe('whyNoGrad', () => {
     const cmp = whyNoGrad(w, viaCompare);
     expect(cmp.reason).toBe('non-differentiable-op');
     expect(cmp.message).toContain("'greater'");
+  });
+
+  it('the condition of where is a non-differentiable use, as the same mask through mul', () => {
+    const w = tensor([1, -2], { requiresGrad: true, name: 'w' });
+    for (const v of [tensor([3, 4], { requiresGrad: true }), tensor([3, 4])]) {
+      const viaWhere = sum(where(greater(w, 0), v, 0));
+      const why = whyNoGrad(w, viaWhere);
+      expect(why.reason).toBe('non-differentiable-op');
+      expect(why.message).toContain("'greater'");
+    }
+    // The mask itself gets no gradient, the selected branch still does: d/dv Σ where(m, v, 0) = m.
+    const v = tensor([3, 4], { requiresGrad: true });
+    const mask = tensor([1, 0], { requiresGrad: true });
+    sum(where(mask, v, 0)).backward();
+    expect(Array.from(v.grad!.data)).toEqual([1, 0]);
+    expect(mask.grad).toBeNull();
   });
 
   it('a numeric zero (a dead relu) is told apart from a structural one', () => {

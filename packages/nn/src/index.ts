@@ -45,6 +45,7 @@ export { saveSafetensors, loadSafetensors, decodeSafetensors, safetensorsMetadat
 export type { SafetensorsDType, SafetensorsData, SafetensorsTensor, SaveSafetensorsOptions } from './io/safetensors.ts';
 export { compareWithBackprop, compareGradients, BackpropComparison } from './compare/index.ts';
 export type { BackpropComparisonJSON, BackpropEquation, CompareOptions, ComparisonRow, ManualGradients, Notation, WorstEntry } from './compare/index.ts';
+export type { ManualMatrix } from './compare/index.ts';
 export { explainBackprop } from './trace/explain-backprop.ts';
 export type { ExplainBackpropOptions, BackpropTrace, BackpropGroup } from './trace/explain-backprop.ts';
 export { scopeKinds } from './trace/scope-kinds.ts';

@@ -8,9 +8,13 @@ import { resolveRng } from './random.ts';
 import type { Rng } from './random.ts';
 
 export interface MLPOptions {
-  /** Hidden-layer activation f (default 'sigmoid', as Nielsen). */
+  /** Hidden-layer activation f (default 'sigmoid', as Nielsen). It does not apply to the output layer. */
   activation?: ActivationName;
-  /** Output-layer activation (default: the same as `activation`). */
+  /**
+   * Output-layer activation (default 'identity': a^L = z^L, logits, as torchvision's MLP, so that
+   * `softmaxCrossEntropy` and regression see an unsquashed output whatever `activation` is).
+   * Nielsen's all-sigmoid network is `{ outputActivation: 'sigmoid' }`.
+   */
   outputActivation?: ActivationName | 'softmax';
   /** Biases on every layer (default true). */
   bias?: boolean;
@@ -34,7 +38,9 @@ export interface ForwardTrace {
 
 /**
  * A fully connected network in Nielsen's notation: for sizes [n_1, ..., n_L],
- * z^l = w^l a^{l−1} + b^l and a^l = f(z^l) for l = 2..L, with a^1 = x.
+ * z^l = w^l a^{l−1} + b^l and a^l = f(z^l) for l = 2..L−1, with a^1 = x; the output layer applies
+ * `outputActivation` (linear unless given), so Nielsen's network is
+ * `new MLP([784, 30, 10], { activation: 'sigmoid', outputActivation: 'sigmoid' })`.
  * `layers[i]` is w^{i+2}, b^{i+2} (a Linear, weight [n_{i+2}, n_{i+1}]) and `activations[i]` its f.
  * Parameters are named 'layers.0.weight', 'layers.0.bias', 'layers.1.weight', ....
  */
@@ -55,7 +61,7 @@ export class MLP extends Module {
     const o = checkOptions<MLPOptions>(fn, options);
     checkKeys(fn, o, MLP_OPTIONS);
     const activation = checkChoice(fn, 'activation', o.activation ?? 'sigmoid', ACTIVATION_NAMES);
-    const output = checkChoice(fn, 'outputActivation', o.outputActivation ?? activation, [...ACTIVATION_NAMES, 'softmax'] as const);
+    const output = checkChoice(fn, 'outputActivation', o.outputActivation ?? 'identity', [...ACTIVATION_NAMES, 'softmax'] as const);
     checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);
     checkDType(fn, o.dtype ?? 'float64');
     checkBoolean(fn, 'bias', o.bias ?? true);

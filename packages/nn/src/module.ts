@@ -9,9 +9,15 @@ let callDepth = 0;
 /**
  * A function y = f(x; θ) with trainable parameters θ, possibly built from child modules.
  *
- * To write a custom layer, subclass Module, register each parameter with `registerParameter`
- * and each child module with `registerModule` (or `registerModules` for a list) in the
- * constructor, and implement `forward` with engine operations; the tape does the rest:
+ * To write a custom layer, subclass Module, hold each child module and each trainable tensor
+ * (a leaf with `requiresGrad: true`) in a field, and implement `forward` with engine operations;
+ * the tape does the rest. Fields are registered as PyTorch registers attributes: a field whose
+ * value is a Module becomes a child and a field holding a leaf Tensor with `requiresGrad` becomes
+ * a parameter, both named after the field (`fc = new Linear(2, 2)` gives 'fc.weight', 'fc.bias').
+ * They are discovered when the module is called or its parameters are listed (class fields exist
+ * only after `super()` returns), in definition order, after any explicitly registered ones.
+ * A plain array is not searched (as PyTorch's lists): register a list with `registerModules`.
+ * `registerParameter` and `registerModule` register explicitly, under any name:
  *
  *     class Scale extends Module {
  *       readonly gain: Tensor;
@@ -55,6 +61,7 @@ export abstract class Module {
 
   /** Run `fn` as `call` runs `forward`: inside this module's scope (for methods like `forwardTrace`). */
   scoped<T>(fn: () => T): T {
+    this.registerFields();
     if (this.registeredName === null && callDepth > 0) return fn();
     callDepth++;
     try {
@@ -104,7 +111,7 @@ export abstract class Module {
     modules.forEach((m, i) => {
       if (!(m instanceof Module)) throw new ValueError(fn, `'${name}'[${i}] must be a Module, got ${describe(m)}`);
     });
-    modules.forEach((m, i) => this.adopt(`${name}.${i}`, m));
+    for (const [i, m] of modules.entries()) this.adopt(`${name}.${i}`, m);
     return [...modules];
   }
 
@@ -114,6 +121,7 @@ export abstract class Module {
    * registration will extend in turn. O(parameters) per registration, at construction only.
    */
   private adopt(name: string, child: Module): void {
+    child.registerFields();
     this.children.set(name, child);
     child.registeredName ??= name;
     const seen = new Set<Tensor>();
@@ -129,6 +137,37 @@ export abstract class Module {
       for (const [n, c] of m.children) if (n === c.registeredName) stamp(c, `${path}/${n}`);
     };
     stamp(this, this.scopeName);
+  }
+
+  /**
+   * Register every own enumerable field that holds a Module or a trainable leaf Tensor and is not
+   * registered yet (under any name), named after the field. Idempotent, O(fields) per call.
+   */
+  private registerFields(): void {
+    const fn = `${this.constructor.name || 'Module'} field`;
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) {
+        if (value === this || [...this.children.values()].includes(value)) continue;
+        this.checkName(fn, key);
+        this.adopt(key, value);
+      } else if (value instanceof Tensor && value.isLeaf && value.requiresGrad) {
+        if (this.ownsParameter(value)) continue;
+        this.checkName(fn, key);
+        this.ownParameters.set(key, value);
+        value.scope ??= this.scopeName;
+      }
+    }
+  }
+
+  /** Whether `t` is already a registered parameter of this module or a registered descendant. */
+  private ownsParameter(t: Tensor): boolean {
+    const visited = new Set<Module>();
+    const has = (m: Module): boolean => {
+      if (visited.has(m)) return false;
+      visited.add(m);
+      return [...m.ownParameters.values()].includes(t) || [...m.children.values()].some(has);
+    };
+    return has(this);
   }
 
   private checkName(fn: string, name: string): void {
@@ -150,6 +189,7 @@ export abstract class Module {
     const walk = (m: Module, prefix: string): void => {
       if (visiting.has(m)) throw new ValueError('Module.namedParameters', `module cycle at '${prefix.slice(0, -1)}'`);
       visiting.add(m);
+      m.registerFields();
       for (const [name, t] of m.ownParameters) {
         if (seen.has(t)) continue;
         seen.add(t);
@@ -169,6 +209,7 @@ export abstract class Module {
 
   /** The direct children as [name, module]. */
   namedChildren(): [string, Module][] {
+    this.registerFields();
     return [...this.children];
   }
 

@@ -108,7 +108,7 @@ export class Rng {
   }
 
   /** Fisher–Yates shuffle in place (every permutation equally likely); returns the same array. */
-  shuffle<A extends { length: number; [index: number]: any }>(array: A): A {
+  shuffle<A extends { length: number; [index: number]: unknown }>(array: A): A {
     if (array === null || typeof array !== 'object' || typeof array.length !== 'number') {
       throw new ValueError('Rng.shuffle', `expected an array, got ${describe(array)}`);
     }

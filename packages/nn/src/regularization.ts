@@ -2,9 +2,27 @@ import { DTypeError, Tensor, ValueError, add, mul, square, sum, zeros } from '@p
 import { checkChoice, checkInteger, checkOptions, checkPositive, describe } from './internal/check.ts';
 import { Module } from './module.ts';
 
+/**
+ * How the L2 term is scaled, named so that neither can be misread: 'unscaled' is (λ/2)·ΣW², divided
+ * by nothing (seed 002 eq. 6, UFLDL); 'trainingSet' is (λ/(2n))·ΣW², n = training-set size (Nielsen ch. 3).
+ */
+export type L2Convention = 'unscaled' | 'trainingSet';
+export const L2_CONVENTIONS: readonly L2Convention[] = ['unscaled', 'trainingSet'];
+
+/** The convention option checked, with the old name 'batch' (read by Nielsen readers as λ/2m) pointed to its new one. */
+export function checkL2Convention(fn: string, what: string, value: unknown): L2Convention {
+  if (value === 'batch') {
+    throw new ValueError(
+      fn,
+      `${what} 'batch' is now called 'unscaled': (λ/2)·ΣW², divided by neither the batch size m nor the training-set size n; for Nielsen's (λ/(2n))·ΣW² use 'trainingSet' with trainingSetSize n`,
+    );
+  }
+  return checkChoice(fn, what, value, L2_CONVENTIONS);
+}
+
 export interface L2Options {
-  /** 'batch': (λ/2)·ΣW² (seed 002 eq. 6); 'trainingSet': (λ/(2n))·ΣW² (Nielsen's book). Required. */
-  convention: 'batch' | 'trainingSet';
+  /** 'unscaled': (λ/2)·ΣW² (seed 002 eq. 6); 'trainingSet': (λ/(2n))·ΣW² (Nielsen's book). Required. */
+  convention: L2Convention;
   /** n, the number of training examples; required by (and only by) 'trainingSet'. */
   trainingSetSize?: number;
 }
@@ -19,7 +37,7 @@ export function weightParameters(model: Module): Tensor[] {
 
 /**
  * L2 weight penalty over weight matrices only, never biases. Two conventions, chosen explicitly:
- * - 'batch' (seed 002, eq. 6): (λ/2) Σ_l Σ_{ij} (W^l_{ij})², so ∂/∂W = λ W;
+ * - 'unscaled' (seed 002, eq. 6): (λ/2) Σ_l Σ_{ij} (W^l_{ij})², divided by no example count, so ∂/∂W = λ W;
  * - 'trainingSet' (Nielsen ch. 3, L2 regularization): (λ/(2n)) Σ_w w², n = training set size, ∂/∂W = (λ/n) W.
  * `source` is a Module (its parameters named `weight`, e.g. every Linear's W, are taken) or an
  * explicit array of weight tensors. Add the result to the data cost. λ ≥ 0.
@@ -28,12 +46,12 @@ export function l2Penalty(source: Module | readonly Tensor[], lambda: number, op
   const fn = 'l2Penalty';
   checkPositive(fn, 'lambda', lambda, true);
   const o = checkOptions<L2Options>(fn, options);
-  const convention = checkChoice(fn, 'convention', o.convention, ['batch', 'trainingSet'] as const);
+  const convention = checkL2Convention(fn, 'convention', o.convention);
   let n = 1;
   if (convention === 'trainingSet') {
     n = checkInteger(fn, 'trainingSetSize (n, for the trainingSet convention)', o.trainingSetSize, 1);
   } else if (o.trainingSetSize !== undefined) {
-    throw new ValueError(fn, `trainingSetSize is only used by convention 'trainingSet'; the 'batch' convention is (λ/2)·ΣW²`);
+    throw new ValueError(fn, `trainingSetSize is only used by convention 'trainingSet'; the 'unscaled' convention is (λ/2)·ΣW²`);
   }
   let weights: Tensor[];
   if (source instanceof Module) {

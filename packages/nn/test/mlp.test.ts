@@ -38,7 +38,7 @@ function plainForward(net: MLP, x: number[], f: (l: number) => ActivationName): 
 
 describe('MLP', () => {
   it('names its parameters layers.i.weight / layers.i.bias with Nielsen shapes', () => {
-    const net = new MLP([784, 30, 10], { seed: 0 });
+    const net = new MLP([784, 30, 10], { outputActivation: 'sigmoid', seed: 0 });
     expect(net.namedParameters().map(([n, t]) => [n, t.shape])).toEqual([
       ['layers.0.weight', [30, 784]],
       ['layers.0.bias', [30]],
@@ -47,13 +47,13 @@ describe('MLP', () => {
     ]);
     expect(net.layers.length).toBe(2);
     expect(net.activations.every((a) => a instanceof Sigmoid)).toBe(true);
-    expect(new MLP([3, 2], { bias: false, seed: 0 }).namedParameters().map(([n]) => n)).toEqual(['layers.0.weight']);
+    expect(new MLP([3, 2], { outputActivation: 'sigmoid', bias: false, seed: 0 }).namedParameters().map(([n]) => n)).toEqual(['layers.0.weight']);
   });
 
   it('same seed → identical weights; a different seed → different ones; one rng is drawn layer by layer', () => {
-    const a = new MLP([4, 5, 3], { seed: 17 });
-    const b = new MLP([4, 5, 3], { seed: 17 });
-    const c = new MLP([4, 5, 3], { seed: 18 });
+    const a = new MLP([4, 5, 3], { outputActivation: 'sigmoid', seed: 17 });
+    const b = new MLP([4, 5, 3], { outputActivation: 'sigmoid', seed: 17 });
+    const c = new MLP([4, 5, 3], { outputActivation: 'sigmoid', seed: 18 });
     const flat = (m: MLP): number[] => m.parameters().flatMap((p) => Array.from(p.data));
     expect(flat(a)).toEqual(flat(b));
     expect(flat(a)).not.toEqual(flat(c));
@@ -124,17 +124,38 @@ describe('MLP', () => {
       // BP3, BP4: ∂C/∂b = δ, ∂C/∂w_jk = a_k^{l−1} δ_j.
       d2.forEach((d, j) => {
         gb[1]![j]! += d;
-        a1.forEach((ak, k) => (gW[1]![j * 4 + k]! += ak * d));
+        a1.forEach((ak, k) => {
+          gW[1]![j * 4 + k]! += ak * d;
+        });
       });
       d1.forEach((d, j) => {
         gb[0]![j]! += d;
-        x[r]!.forEach((xk, k) => (gW[0]![j * 3 + k]! += xk * d));
+        x[r]!.forEach((xk, k) => {
+          gW[0]![j * 3 + k]! += xk * d;
+        });
       });
     }
     for (let l = 0; l < 2; l++) {
       expectClose(net.layers[l]!.weight.grad!.data, gW[l]!, 1e-12, 1e-15);
       expectClose(net.layers[l]!.bias!.grad!.data, gb[l]!, 1e-12, 1e-15);
     }
+  });
+
+  it('leaves the output layer linear unless outputActivation is given (activation is for hidden layers)', () => {
+    // ReLU on the output would clip every negative logit to 0 before softmaxCrossEntropy.
+    const x = [
+      [0.3, -1.2],
+      [1.1, 0.4],
+      [-2, 0.7],
+    ];
+    const net = new MLP([2, 5, 3], { seed: 3, activation: 'relu' });
+    const out = net.forward(tensor(x)).data;
+    const plain = x.flatMap((xi) => plainForward(net, xi, (l) => (l === 0 ? 'relu' : 'identity')).a[1]!);
+    expectClose(out, plain, 1e-14, 1e-15);
+    expect(Array.from(out).some((v) => v < 0)).toBe(true);
+    const nielsen = new MLP([2, 5, 3], { seed: 3, outputActivation: 'sigmoid' });
+    const sig = x.flatMap((xi) => plainForward(nielsen, xi, () => 'sigmoid').a[1]!);
+    expectClose(nielsen.forward(tensor(x)).data, sig, 1e-14, 1e-15);
   });
 
   it('supports a softmax output layer', () => {

@@ -2,6 +2,7 @@ import { analyze } from '../src/engine.ts';
 import type { Analysis } from '../src/engine.ts';
 import { evaluate } from '../src/evaluate.ts';
 import { decodeHash, encodeHash } from '../src/hash.ts';
+import { LimitError, checkSourceSize } from '../src/limits.ts';
 import { finiteDifference, numberAlgebra } from '../src/numbers.ts';
 import { ParseError, parseProgram } from '../src/parser.ts';
 import type { Program } from '../src/parser.ts';
@@ -10,6 +11,7 @@ import type { Preset } from '../src/presets.ts';
 import { byId, fmt, h } from './ui/dom.ts';
 import { showError } from './ui/error.ts';
 import { GraphView } from './ui/graph.ts';
+import { renderNodeGrads } from './ui/nodes.ts';
 import { renderStep } from './ui/stepper.ts';
 import { VariablesTable } from './ui/variables.ts';
 
@@ -78,13 +80,14 @@ async function update(): Promise<void> {
   const preset = syncPreset();
   let analysis: Analysis;
   try {
+    checkSourceSize(source);
     const program = parseProgram(source);
     for (const name of program.variables) if (!state.values.has(name)) state.values.set(name, DEFAULT_VALUE);
     analysis = analyze(program, state.values, preset?.equations ?? {});
     state.program = program;
   } catch (e) {
     // Keep the last good graph on screen, dimmed, under the error: never a blank page.
-    if (!(e instanceof ParseError)) console.error(e);
+    if (!(e instanceof ParseError || e instanceof LimitError)) console.error(e);
     showError(els.error, source, e);
     els.source.setAttribute('aria-invalid', 'true');
     graph.dim(true);
@@ -101,6 +104,7 @@ async function update(): Promise<void> {
   // Table order: the order values were given (a preset's), then new names by first use.
   const names = [...state.values.keys()].filter((n) => program.variables.includes(n));
   variables.update(names, state.values, analysis.grads, outputLabel());
+  renderNodeGrads(byId('node-grads').querySelector('tbody')!, byId('node-grad-header'), analysis.nodeGrads, outputLabel());
   writeHash();
   setStep(state.step);
   let drawn: boolean;

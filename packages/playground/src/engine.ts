@@ -1,6 +1,7 @@
 import { Scalar, explain, scalar } from '@pullback/autograd';
 import type { Node, Trace } from '@pullback/autograd';
 import type { Algebra } from './evaluate.ts';
+import { checkNodeCount } from './limits.ts';
 import { evaluate } from './evaluate.ts';
 import type { Program } from './parser.ts';
 
@@ -63,12 +64,29 @@ export function buildGraph(program: Program, values: ReadonlyMap<string, number>
     leaves.set(name, scalar(v, name));
   }
   const { output, bound } = evaluate(program, leaves, scalarAlgebra);
+  checkNodeCount(countNodes(output));
   for (const [name, equation] of Object.entries(equations)) {
     const node = leaves.get(name) ?? bound.get(name);
     if (node) node.attrs = { ...node.attrs, equation };
   }
   return { output, leaves, bound };
 }
+
+/** Every distinct node of the graph of `output`, constants included (iterative). */
+function allNodes(output: Node): Node[] {
+  const seen = new Set<Node>([output]);
+  const stack: Node[] = [output];
+  while (stack.length) {
+    for (const x of stack.pop()!.inputs ?? []) {
+      if (seen.has(x)) continue;
+      seen.add(x);
+      stack.push(x);
+    }
+  }
+  return [...seen];
+}
+
+export const countNodes = (output: Node): number => allNodes(output).length;
 
 export interface StepInput {
   label: string;
@@ -95,6 +113,15 @@ export interface StepView {
   inputs: StepInput[];
 }
 
+/** An intermediate node (an op's result) with the gradient ∂output/∂node the backward pass gave it. */
+export interface NodeGrad {
+  label: string;
+  nodeId: string;
+  op: string;
+  value: number;
+  grad: number;
+}
+
 export interface Analysis {
   graph: GraphBuild;
   value: number;
@@ -103,6 +130,8 @@ export interface Analysis {
   steps: StepView[];
   /** ∂output/∂variable, read from each leaf's `.grad` after `backward()`. */
   grads: Map<string, number>;
+  /** The intermediate nodes, in the order the backward pass visits them, with their `.grad`. */
+  nodeGrads: NodeGrad[];
 }
 
 const num = (x: Node | null): number | null => (x === null ? null : (x as Scalar).data);
@@ -122,19 +151,6 @@ function stepViews(trace: Trace): StepView[] {
   }));
 }
 
-function interiorNodes(output: Node): Node[] {
-  const seen = new Set<Node>([output]);
-  const stack: Node[] = [output];
-  const out: Node[] = [];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.inputs === null) continue;
-    out.push(n);
-    for (const x of n.inputs) if (!seen.has(x)) seen.add(x), stack.push(x);
-  }
-  return out;
-}
-
 /** Build, trace (explain) and differentiate (backward) the program at these values. */
 export function analyze(program: Program, values: ReadonlyMap<string, number>, equations: Readonly<Record<string, string>> = {}): Analysis {
   const graph = buildGraph(program, values, equations);
@@ -142,12 +158,21 @@ export function analyze(program: Program, values: ReadonlyMap<string, number>, e
   const grads = new Map<string, number>();
   if (!output.requiresGrad) {
     for (const name of graph.leaves.keys()) grads.set(name, 0);
-    return { graph, value: output.data, trace: null, steps: [], grads };
+    return { graph, value: output.data, trace: null, steps: [], grads, nodeGrads: [] };
   }
   const trace = explain(output);
   // Keep every node's total cotangent as its .grad, so the drawn graph can show it on each node.
-  for (const n of interiorNodes(output)) n.retainsGrad = true;
+  for (const n of allNodes(output)) if (n.inputs !== null) n.retainsGrad = true;
   output.backward({ retainGraph: true });
   for (const [name, leaf] of graph.leaves) grads.set(name, leaf.grad);
-  return { graph, value: output.data, trace, steps: stepViews(trace), grads };
+  const nodeGrads = trace.steps
+    .filter((s) => s.node.inputs !== null)
+    .map((s) => ({
+      label: s.label,
+      nodeId: `n${s.node.id}`,
+      op: s.op,
+      value: (s.node as Scalar).data,
+      grad: (s.node as Scalar).gradScalar?.data ?? Number.NaN,
+    }));
+  return { graph, value: output.data, trace, steps: stepViews(trace), grads, nodeGrads };
 }

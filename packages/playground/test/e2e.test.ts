@@ -252,4 +252,44 @@ describe('playground in Chromium', () => {
     expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a link to a huge expression is refused at once with a message, and the tab keeps answering', async () => {
+    ready();
+    // x+x+…+x with 130 terms: it kept Graphviz busy 16–66 s on the page's thread.
+    const terms = Array.from({ length: 130 }, () => 'x').join('+');
+    const p = await context!.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    const t0 = Date.now();
+    await p.goto(`${origin}/#expr=${encodeURIComponent(terms)}&x=1`);
+    await settle(p, 'error');
+    expect(await p.textContent('#source-error')).toContain('this graph has 130 nodes; the playground draws and steps through at most 100');
+    // The page answers (its main thread is free) and the wait was short.
+    expect(await p.evaluate('1 + 1')).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    // A text beyond the length limit is refused too, before parsing.
+    await p.fill('#source', `${'x+'.repeat(1500)}x`);
+    await expect.poll(() => p.textContent('#source-error')).toContain('this expression is 3,001 characters long');
+    // A good expression draws again (in the layout worker).
+    await p.fill('#source', 'o = tanh(x*x)');
+    await settle(p);
+    expect(await p.locator('#graph svg g.node').count()).toBe(3);
+    await p.close();
+  });
+
+  it('quiz mode hides the local derivative’s formula until answered; intermediate nodes are listed with gradients', async () => {
+    ready();
+    const p = await openPage(`${origin}/`);
+    const rows = p.locator('#node-grads tbody tr');
+    expect(await rows.count()).toBe(5);
+    expect(await rows.first().locator('code').textContent()).toBe('o');
+    expect(Number(await rows.nth(1).locator('td.grad').getAttribute('data-value'))).toBeCloseTo(0.5, 12);
+    await p.check('#quiz');
+    await p.click('#next'); // o = tanh(n)
+    expect(await p.textContent('#step dd.formula')).toBe('hidden until you answer below');
+    const answer = p.locator('#step input.quiz-answer').first();
+    await answer.fill('1 - tanh(n)^2');
+    await answer.press('Enter');
+    await expect.poll(() => p.textContent('#step dd.formula')).toContain('tanh');
+    await p.close();
+  });
 });

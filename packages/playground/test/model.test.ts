@@ -1,11 +1,13 @@
 import { backpropReference } from '@pullback/nn/reference';
 import type { RefActivation, RefCost, RefL2 } from '@pullback/nn/reference';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/engine.ts';
+import { analyze, countNodes } from '../src/engine.ts';
 import { decodeHash, encodeHash } from '../src/hash.ts';
+import { LimitError, MAX_NODES, MAX_SOURCE_CHARS, checkSourceSize } from '../src/limits.ts';
 import { closeEnough, finiteDifference } from '../src/numbers.ts';
 import { parseProgram } from '../src/parser.ts';
 import { PRESETS, presetById, presetForSource } from '../src/presets.ts';
+import { isAsked, questionKey, showsFormula } from '../src/quiz.ts';
 
 const valuesOf = (pairs: [string, number][]) => new Map(pairs);
 
@@ -40,7 +42,7 @@ describe('presets on the engine', () => {
 // The closed-form BP1–BP4 reference (no engine inside) for the seeds' 2 → 2 → 1 networks.
 const NETWORKS: { id: string; activations: RefActivation[]; cost: RefCost; scale: number; biases: boolean; l2?: RefL2 }[] = [
   { id: 'seed-000', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true },
-  { id: 'seed-002', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true, l2: { lambda: 0.1, convention: 'batch' } },
+  { id: 'seed-002', activations: ['sigmoid', 'sigmoid'], cost: 'quadratic', scale: 1, biases: true, l2: { lambda: 0.1, convention: 'unscaled' } },
   { id: 'seed-004', activations: ['sigmoid', 'sigmoid'], cost: 'crossEntropy', scale: 1, biases: false },
   // micrograd's loss (out − y)² is twice the quadratic cost ½(a − y)².
   { id: 'micrograd-mlp', activations: ['tanh', 'identity'], cost: 'quadratic', scale: 2, biases: true },
@@ -132,5 +134,70 @@ describe('closeEnough (the quiz tolerance)', () => {
     expect(closeEnough(0, 0)).toBe(true);
     expect(closeEnough(1e-3, 0)).toBe(false);
     expect(closeEnough(NaN, 1)).toBe(false);
+  });
+});
+
+describe('bounds on what a link can make the page do', () => {
+  const sumOf = (terms: number) => Array.from({ length: terms }, () => 'x').join('+');
+
+  it('refuses a graph beyond MAX_NODES before tracing or drawing it, saying why', () => {
+    // x+x+…+x with 130 terms: 130 nodes, which kept Graphviz busy for 16–66 s on the page's thread.
+    const program = parseProgram(sumOf(130));
+    const t0 = performance.now();
+    expect(() => analyze(program, valuesOf([['x', 1]]))).toThrow(LimitError);
+    expect(() => analyze(program, valuesOf([['x', 1]]))).toThrow('this graph has 130 nodes; the playground draws and steps through at most 100');
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // At the limit it works: 100 terms are 100 nodes (x and 99 adds), and the gradient is 100.
+    expect(analyze(parseProgram(sumOf(MAX_NODES)), valuesOf([['x', 1]])).grads.get('x')).toBe(100);
+  });
+
+  it('refuses a text beyond MAX_SOURCE_CHARS, saying how long it is', () => {
+    expect(() => checkSourceSize('x'.repeat(MAX_SOURCE_CHARS))).not.toThrow();
+    expect(() => checkSourceSize(`${'x+'.repeat(1500)}x`)).toThrow('this expression is 3,001 characters long; the playground takes at most 2,000');
+  });
+
+  it('keeps every preset inside the limits', () => {
+    for (const p of PRESETS) {
+      expect(() => checkSourceSize(p.source)).not.toThrow();
+      expect(countNodes(analyze(parseProgram(p.source), valuesOf(p.values), p.equations).graph.output)).toBeLessThanOrEqual(54);
+    }
+  });
+});
+
+describe('quiz and gradients of intermediate nodes', () => {
+  const neuron = () => {
+    const preset = presetById('neuron')!;
+    return analyze(parseProgram(preset.source), valuesOf(preset.values), preset.equations);
+  };
+
+  it('hides the local derivative’s formula until every question of the step is answered', () => {
+    const { steps } = neuron();
+    const tanh = steps[0]!; // o = tanh(n): one question, ∂o/∂n
+    expect(tanh.formula).toContain('tanh');
+    expect(showsFormula(tanh, true, new Set())).toBe(false);
+    expect(showsFormula(tanh, true, new Set([questionKey(tanh, 0)]))).toBe(true);
+    expect(showsFormula(tanh, false, new Set())).toBe(true);
+    const add = steps.find((s) => s.op === 'add' && s.inputs.length === 2)!;
+    expect(showsFormula(add, true, new Set([questionKey(add, 0)]))).toBe(false);
+    expect(showsFormula(add, true, new Set([questionKey(add, 0), questionKey(add, 1)]))).toBe(true);
+    expect(isAsked(add, 1, true, new Set([questionKey(add, 0)]))).toBe(true);
+  });
+
+  it('lists the intermediate nodes with micrograd’s gradients, in the order the pass visits them', () => {
+    const { nodeGrads, steps } = neuron();
+    // micrograd's neuron: o = tanh(n), n = 0.8814 so o = 1/√2; ∂o/∂n = 1 − o² = 0.5, and every
+    // sum below n passes 0.5 on; x1·w1 = −6 and x2·w2 = 0.
+    expect(nodeGrads.map((n) => n.op).sort()).toEqual(['add', 'add', 'mul', 'mul', 'tanh']);
+    expect(nodeGrads[0]).toMatchObject({ label: 'o', op: 'tanh', grad: 1 });
+    expect(nodeGrads[0]!.value).toBeCloseTo(Math.SQRT1_2, 12);
+    for (const n of nodeGrads.slice(1)) expect(n.grad).toBeCloseTo(0.5, 12);
+    expect(
+      nodeGrads
+        .filter((n) => n.op === 'mul')
+        .map((n) => n.value)
+        .sort((a, b) => a - b),
+    ).toEqual([-6, 0]);
+    // The same nodes, in the same order, as the steps that are not leaves.
+    expect(nodeGrads.map((n) => n.nodeId)).toEqual(steps.filter((s) => !s.leaf).map((s) => s.nodeId));
   });
 });

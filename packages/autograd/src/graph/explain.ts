@@ -4,7 +4,7 @@ import { Node, noGrad, runBackward } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
 import { full } from '../create.ts';
-import { checkNode, label, shapeLabel, summarize } from './walk.ts';
+import { checkNode, label, markdownCode, printable, shapeLabel, summarize } from './walk.ts';
 
 /**
  * What a caller knows about a node that the engine does not: a symbol to print instead of its
@@ -172,20 +172,22 @@ function makeTrace(output: Node, outLabel: string, steps: TraceStep[], note: str
   // ∂C/∂(w^2 a^1), not ∂C/∂w^2 a^1, for a symbol with spaces.
   const wrt = (name: string): string => (name.includes(' ') ? `(${name})` : name);
   const cotangentText = (s: TraceStep): string => `${s.cotangentLabel ? `${s.cotangentLabel} = ` : ''}${summarize(s.cotangent)}`;
-  const header = `backward pass from ${outLabel} (${shapeLabel(output)}, value ${summarize(output)})`;
+  const header = `backward pass from ${printable(outLabel)} (${shapeLabel(output)}, value ${summarize(output)})`;
   const toText = (): string => {
     const out: string[] = [header];
     if (note) out.push(note);
     for (const run of runs(steps)) {
       if (grouped) out.push(`── ${run.name ?? '(no group)'} ──`);
       for (const s of run.steps) {
-        const head = `${String(s.index).padStart(3)}. ${s.label}${s.node.inputs ? ` = ${s.op}(${s.inputs.map((i) => i.label).join(', ')})` : ''}`;
+        const head = `${String(s.index).padStart(3)}. ${printable(s.label)}${s.node.inputs ? ` = ${s.op}(${s.inputs.map((i) => printable(i.label)).join(', ')})` : ''}`;
         out.push(`${head}${s.equation ? `   [${s.equation}]` : ''}`);
-        out.push(`     value ${summarize(s.value)}   cotangent ∂${outLabel}/∂${wrt(s.label)} = ${cotangentText(s)}`);
+        out.push(`     value ${summarize(s.value)}   cotangent ∂${printable(outLabel)}/∂${printable(wrt(s.label))} = ${cotangentText(s)}`);
         if (s.node.inputs) {
           out.push(`     local: ${s.formula}`);
           for (const i of s.inputs) {
-            out.push(`       → ${i.label}: sends ${summarize(i.cotangent)}${i.local ? `   (∂z/∂${wrt(i.label)} = ${summarize(i.local)})` : ''}`);
+            out.push(
+              `       → ${printable(i.label)}: sends ${summarize(i.cotangent)}${i.local ? `   (∂z/∂${printable(wrt(i.label))} = ${summarize(i.local)})` : ''}`,
+            );
           }
         }
       }
@@ -198,7 +200,7 @@ function makeTrace(output: Node, outLabel: string, steps: TraceStep[], note: str
       '|---|---|---|---|---|---|---|---|',
       ...rows.map(
         (s) =>
-          `| ${s.index} | \`${s.label}\` | ${s.node.inputs ? s.op : 'leaf'} | ${s.equation ?? ''} | ${summarize(s.value)} | ${cotangentText(s)} | ${s.node.inputs ? s.formula : ''} | ${s.inputs.map((i) => `${i.label}: ${summarize(i.cotangent)}`).join('; ')} |`,
+          `| ${s.index} | ${markdownCode(s.label)} | ${s.node.inputs ? s.op : 'leaf'} | ${s.equation ?? ''} | ${summarize(s.value)} | ${cotangentText(s)} | ${s.node.inputs ? s.formula : ''} | ${s.inputs.map((i) => `${markdownCode(i.label)}: ${summarize(i.cotangent)}`).join('; ')} |`,
       ),
     ];
     const out: string[] = note ? [note, ''] : [];

@@ -1,4 +1,6 @@
 import type { Node } from '../tape.ts';
+import { type Drawn, checkDrawable, gradOfDrawn, inputsOf } from './keep.ts';
+import { checkGraphOptions } from './options.ts';
 import { checkNode, collect, label, shapeLabel, summarize } from './walk.ts';
 
 export interface GraphOptions {
@@ -59,7 +61,7 @@ function collapsedScope(scope: string, options: GraphOptions, innermost: Readonl
 }
 
 /** Scopes that no other scope on the graph is nested in. */
-function innermostScopes(nodes: readonly Node[]): Set<string> {
+function innermostScopes(nodes: readonly Drawn[]): Set<string> {
   const all = new Set<string>();
   for (const n of nodes) if (n.scope !== null) all.add(n.scope);
   const out = new Set(all);
@@ -72,15 +74,15 @@ function innermostScopes(nodes: readonly Node[]): Set<string> {
  * (union-find over the edges inside the scope), so two separate calls of modules that share a
  * scope name (e.g. two unregistered Sigmoid layers) stay two boxes instead of one with a cycle.
  */
-function assign(nodes: readonly Node[], options: GraphOptions): { itemOf: Map<Node, string>; scopeOf: Map<string, string> } {
+function assign(nodes: readonly Drawn[], options: GraphOptions): { itemOf: Map<Drawn, string>; scopeOf: Map<string, string> } {
   const innermost = innermostScopes(nodes);
-  const key = new Map<Node, string>();
+  const key = new Map<Drawn, string>();
   for (const n of nodes) {
     const k = n.scope === null ? null : collapsedScope(n.scope, options, innermost);
     if (k !== null) key.set(n, k);
   }
-  const parent = new Map<Node, Node>();
-  const find = (n: Node): Node => {
+  const parent = new Map<Drawn, Drawn>();
+  const find = (n: Drawn): Drawn => {
     let r = n;
     while (parent.get(r) !== r) r = parent.get(r)!;
     parent.set(n, r);
@@ -88,9 +90,9 @@ function assign(nodes: readonly Node[], options: GraphOptions): { itemOf: Map<No
   };
   for (const n of key.keys()) parent.set(n, n);
   for (const n of key.keys()) {
-    for (const x of n.inputs ?? []) if (key.has(x) && key.get(x) === key.get(n)) parent.set(find(x), find(n));
+    for (const x of inputsOf(n) ?? []) if (key.has(x) && key.get(x) === key.get(n)) parent.set(find(x), find(n));
   }
-  const itemOf = new Map<Node, string>();
+  const itemOf = new Map<Drawn, string>();
   const scopeOf = new Map<string, string>();
   for (const n of nodes) {
     const k = key.get(n);
@@ -105,19 +107,22 @@ function assign(nodes: readonly Node[], options: GraphOptions): { itemOf: Map<No
   return { itemOf, scopeOf };
 }
 
-function nodeItem(n: Node, options: GraphOptions): Item {
+function nodeItem(n: Drawn, options: GraphOptions): Item {
   const lines = [shapeLabel(n)];
   if (options.values !== false) lines.push(`value ${summarize(n)}`);
-  if (options.grads !== false && n._grad !== null) lines.push(`grad ${summarize(n._grad)}`);
-  const title = n.inputs === null ? label(n) : n.name ? `${n.name} = ${n.op}` : n.op;
-  return { id: `n${n.id}`, title, lines, kind: n.inputs === null ? 'leaf' : 'op', cluster: n.scope };
+  const grad = options.grads !== false ? gradOfDrawn(n) : null;
+  if (grad !== null) lines.push(`grad ${grad}`);
+  const leaf = inputsOf(n) === null;
+  const title = leaf ? label(n) : n.name ? `${n.name} = ${n.op}` : n.op;
+  return { id: `n${n.id}`, title, lines, kind: leaf ? 'leaf' : 'op', cluster: n.scope };
 }
 
-function layout(root: Node, options: GraphOptions): Layout {
-  const nodes = collect([root]);
+function layout(fn: string, root: Node, options: GraphOptions): Layout {
+  const nodes = collect<Drawn>([root], inputsOf);
+  checkDrawable(fn, nodes);
   const { itemOf, scopeOf } = assign(nodes, options);
-  const members = new Map<string, Node[]>();
-  const consumers = new Map<Node, Node[]>();
+  const members = new Map<string, Drawn[]>();
+  const consumers = new Map<Drawn, Drawn[]>();
   for (const n of nodes) {
     const id = itemOf.get(n)!;
     if (scopeOf.has(id))
@@ -125,7 +130,7 @@ function layout(root: Node, options: GraphOptions): Layout {
         .set(id, members.get(id) ?? [])
         .get(id)!
         .push(n);
-    for (const x of n.inputs ?? [])
+    for (const x of inputsOf(n) ?? [])
       consumers
         .set(x, consumers.get(x) ?? [])
         .get(x)!
@@ -145,10 +150,11 @@ function layout(root: Node, options: GraphOptions): Layout {
     }
     const group = members.get(id)!;
     const inside = new Set(group);
-    const ins: Node[] = [];
-    for (const m of group) for (const x of m.inputs ?? []) if (!inside.has(x) && !ins.includes(x)) ins.push(x);
+    const ins: Drawn[] = [];
+    for (const m of group) for (const x of inputsOf(m) ?? []) if (!inside.has(x) && !ins.includes(x)) ins.push(x);
     const outs = group.filter((m) => m === root || (consumers.get(m) ?? []).some((c) => !inside.has(c)));
-    const kind = options.scopeKinds?.[scope];
+    const kinds = options.scopeKinds;
+    const kind = kinds !== undefined && Object.hasOwn(kinds, scope) ? kinds[scope] : undefined;
     const title = `${scope}${kind ? ` (${kind})` : ''} ${ins.map(shapeLabel).join(', ')} → ${outs.map(shapeLabel).join(', ')}`;
     items.push({ id, title, lines: [], kind: 'scope', cluster: parentOf(scope) });
   }
@@ -156,7 +162,7 @@ function layout(root: Node, options: GraphOptions): Layout {
   const edges: [string, string][] = [];
   const seen = new Set<string>();
   for (const n of nodes) {
-    for (const x of n.inputs ?? []) {
+    for (const x of inputsOf(n) ?? []) {
       const a = itemOf.get(x)!;
       const b = itemOf.get(n)!;
       if (a === b) continue;
@@ -196,16 +202,48 @@ function nest(
   return out;
 }
 
-function escapeDot(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+/**
+ * Text inside a DOT double-quoted string: quotes and backslashes escaped (so `\N`, `\G`, `\l`
+ * stay literal), line breaks as Graphviz's `\n`, other control characters replaced: nothing in a
+ * name can end the string or add a statement.
+ */
+export function escapeDot(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r\n?|\n|\u2028|\u2029/g, '\\n')
+    .replace(/\p{Cc}/gu, '\ufffd');
+}
+
+/**
+ * Text inside a Mermaid quoted label, as Mermaid's entity codes (`#quot;`, `#60;`): every
+ * character that could end the label, open markup (`<img …>` would be live HTML where Mermaid runs
+ * with loose security), start an entity or a markdown string is written as `#<code>;`.
+ */
+export function escapeMermaid(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    const plain = /[A-Za-z0-9 _.,:;=+\-*/'!?@$^~()[\]|]/.test(ch) || (code >= 0xa0 && code !== 0x2028 && code !== 0x2029 && (code < 0xd800 || code > 0xdfff));
+    out += plain ? ch : `#${code >= 0xd800 && code <= 0xdfff ? 0xfffd : code};`;
+  }
+  return out;
 }
 
 /**
  * Graphviz DOT of the graph that produced `root`: leaves as boxes, ops as ellipses, scopes as
- * clusters, and collapsed scopes (options `collapse` / `depth`) as one 3-D box each.
+ * clusters, and collapsed scopes (options `collapse` / `depth`) as one 3-D box each. After a
+ * backward pass that freed the graph, the picture is what the pass kept: the same nodes, with the
+ * gradient each one received.
  */
 export function toDot(root: Node, options: GraphOptions = {}): string {
-  const l = layout(checkNode('toDot', root), options);
+  return dotOf('toDot', root, options);
+}
+
+/** toDot, with errors naming `fn` (toSvg draws through it). */
+export function dotOf(fn: string, root: unknown, options: unknown): string {
+  const o = checkGraphOptions(fn, options);
+  const l = layout(fn, checkNode(fn, root), o);
   const style = (it: Item): string =>
     it.kind === 'scope'
       ? 'shape=box3d, style=filled, fillcolor="#fff4e0"'
@@ -218,7 +256,7 @@ export function toDot(root: Node, options: GraphOptions = {}): string {
     (scope, i, indent) => [`${indent}subgraph cluster_${i} {`, `${indent}  label="${escapeDot(scope)}";`, `${indent}  style=rounded; color="#8899aa";`],
     (indent) => `${indent}}`,
   );
-  const lines = [`digraph pullback {`, `  rankdir=${options.direction ?? 'LR'};`, `  node [fontname="Helvetica", fontsize=10];`, ...body];
+  const lines = [`digraph pullback {`, `  rankdir=${o.direction ?? 'LR'};`, `  node [fontname="Helvetica", fontsize=10];`, ...body];
   for (const [a, b] of l.edges) lines.push(`  ${a} -> ${b};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
@@ -226,18 +264,18 @@ export function toDot(root: Node, options: GraphOptions = {}): string {
 
 /** Mermaid flowchart of the same graph (renders on GitHub and in many docs tools); scopes as subgraphs. */
 export function toMermaid(root: Node, options: GraphOptions = {}): string {
-  const l = layout(checkNode('toMermaid', root), options);
-  const esc = (s: string) => s.replace(/"/g, '#quot;');
+  const o = checkGraphOptions('toMermaid', options);
+  const l = layout('toMermaid', checkNode('toMermaid', root), o);
   const body = nest(
     l,
     (it) => {
-      const text = esc([it.title, ...it.lines].join('<br/>'));
+      const text = [it.title, ...it.lines].map(escapeMermaid).join('<br/>');
       return it.kind === 'leaf' ? `${it.id}["${text}"]` : it.kind === 'scope' ? `${it.id}[["${text}"]]` : `${it.id}(("${text}"))`;
     },
-    (scope, i, indent) => [`${indent}subgraph s${i}["${esc(scope)}"]`],
+    (scope, i, indent) => [`${indent}subgraph s${i}["${escapeMermaid(scope)}"]`],
     (indent) => `${indent}end`,
   );
-  const lines = [`flowchart ${options.direction ?? 'LR'}`, ...body];
+  const lines = [`flowchart ${o.direction ?? 'LR'}`, ...body];
   for (const [a, b] of l.edges) lines.push(`  ${a} --> ${b}`);
   return `${lines.join('\n')}\n`;
 }

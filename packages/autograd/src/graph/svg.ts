@@ -1,6 +1,5 @@
 import type { Node } from '../tape.ts';
-import { toDot } from './export.ts';
-import { checkNode } from './walk.ts';
+import { dotOf } from './export.ts';
 import type { GraphOptions } from './export.ts';
 
 let viz: Promise<{ renderString(dot: string, options: { format: string }): string }> | null = null;
@@ -10,7 +9,7 @@ let viz: Promise<{ renderString(dot: string, options: { format: string }): strin
  * loaded on first use; works offline in Node and in browsers, no system Graphviz needed).
  */
 export async function toSvg(root: Node, options: GraphOptions = {}): Promise<string> {
-  checkNode('toSvg', root);
+  const dot = dotOf('toSvg', root, options);
   viz ??= import('@viz-js/viz').then((m) => m.instance());
-  return (await viz).renderString(toDot(root, options), { format: 'svg' });
+  return (await viz).renderString(dot, { format: 'svg' });
 }

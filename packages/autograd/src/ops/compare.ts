@@ -126,8 +126,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     for (let j = 0; j < n; j++, pc += inc[0]!, px += inc[1]!, py += inc[2]!) out[k++] = C[pc] !== 0 ? X[px]! : Y[py]!;
   });
   const result = new Tensor(out, shape, x.dtype);
-  // z = cond ? x : y  =>  dx = cond ? dz : 0, dy = cond ? 0 : dz
-  return record(WHERE, [x, y], result, (dz: Tensor, needs) => [needs[0] ? where(cond, dz, 0) : null, needs[1] ? where(cond, 0, dz) : null]);
+  // z = cond ? x : y  =>  dx = cond ? dz : 0, dy = cond ? 0 : dz; the mask gets none (piecewise
+  // constant), but it is an input so that whyNoGrad can follow a path through it to its sources.
+  return record(WHERE, [x, y, cond], result, (dz: Tensor, needs) => [needs[0] ? where(cond, dz, 0) : null, needs[1] ? where(cond, 0, dz) : null, null]);
 }
 
 /**

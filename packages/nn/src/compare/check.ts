@@ -3,9 +3,11 @@
 import { DTypeError, ShapeError, Tensor, ValueError, formatShape } from '@pullback/autograd';
 import { checkChoice, checkKeys, checkPositive, describe } from '../internal/check.ts';
 import { REDUCTIONS } from '../losses.ts';
+import { checkL2Convention } from '../regularization.ts';
 import { MLP } from '../mlp.ts';
 import type { RefActivation, RefNetwork } from '../reference/index.ts';
-import type { CompareOptions, ManualGradients } from './types.ts';
+import type { Side } from './rows.ts';
+import type { CompareOptions } from './types.ts';
 
 /** Options with every default filled in (no L2 term: null). */
 export type ResolvedOptions = Required<Omit<CompareOptions, 'l2'>> & { l2: NonNullable<CompareOptions['l2']> | null };
@@ -91,15 +93,15 @@ export function checkCompareOptions(fn: string, options: unknown): ResolvedOptio
 function checkL2(fn: string, l2: unknown): ResolvedOptions['l2'] {
   if (l2 === undefined) return null;
   if (typeof l2 !== 'object' || l2 === null || Array.isArray(l2)) {
-    throw new ValueError(fn, `options.l2 must be { lambda, convention: 'batch' | 'trainingSet', trainingSetSize? } or undefined, got ${describe(l2)}`);
+    throw new ValueError(fn, `options.l2 must be { lambda, convention: 'unscaled' | 'trainingSet', trainingSetSize? } or undefined, got ${describe(l2)}`);
   }
   checkKeys(fn, l2, L2_KEYS);
   const { lambda, convention, trainingSetSize } = l2 as { lambda?: unknown; convention?: unknown; trainingSetSize?: unknown };
   const lam = checkPositive(fn, 'options.l2.lambda (λ)', lambda, true);
-  const conv = checkChoice(fn, 'options.l2.convention', convention, ['batch', 'trainingSet'] as const);
-  if (conv === 'batch') {
+  const conv = checkL2Convention(fn, 'options.l2.convention', convention);
+  if (conv === 'unscaled') {
     if (trainingSetSize !== undefined) {
-      throw new ValueError(fn, `options.l2.trainingSetSize is only used by convention 'trainingSet'; the 'batch' convention is (λ/2)·ΣW²`);
+      throw new ValueError(fn, `options.l2.trainingSetSize is only used by convention 'trainingSet'; the 'unscaled' convention is (λ/2)·ΣW²`);
     }
     return { lambda: lam, convention: conv };
   }
@@ -112,18 +114,45 @@ function checkL2(fn: string, l2: unknown): ResolvedOptions['l2'] {
   return { lambda: lam, convention: conv, trainingSetSize };
 }
 
-function checkFlat(fn: string, what: string, v: unknown, length: number, shape: string): ArrayLike<number> {
-  const isArrayLike = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
-  if (!isArrayLike) throw new ValueError(fn, `${what} must be a flat array of ${length} numbers (${shape} row-major), got ${describe(v)}`);
-  const a = v as ArrayLike<unknown>;
-  if (Array.isArray(a) && a.some((e) => Array.isArray(e) || ArrayBuffer.isView(e))) {
-    throw new ValueError(fn, `${what} is a nested array; pass it flat, ${shape} row-major (e.g. rows.flat())`);
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/**
+ * A matrix of shape `dims` given flat (row-major) or nested (one array per row, as written by
+ * hand), checked and returned flat. A vector (`dims` of length 1) is flat only.
+ */
+function checkFlat(fn: string, what: string, v: unknown, dims: readonly number[]): ArrayLike<number> {
+  const length = dims.reduce((a, b) => a * b, 1);
+  const shape = formatShape(dims);
+  const nestedOk = dims.length === 2;
+  if (!isArrayLike(v)) {
+    throw new ValueError(
+      fn,
+      `${what} must be ${nestedOk ? `${shape} as nested rows or ` : ''}a flat array of ${length} numbers (${shape} row-major), got ${describe(v)}`,
+    );
   }
+  const a = Array.isArray(v) && v.some(isArrayLike) ? checkNested(fn, what, v, dims) : v;
   if (a.length !== length) throw new ShapeError(fn, `${what} has ${a.length} entries; expected ${shape} = ${length} (row-major)`);
   for (let i = 0; i < a.length; i++) {
     if (typeof a[i] !== 'number') throw new ValueError(fn, `${what}[${i}] is ${describe(a[i])}; expected a number`);
   }
   return a as ArrayLike<number>;
+}
+
+/** Nested rows [[...], [...]] of a [rows, cols] matrix, flattened row-major after their shape is checked. */
+function checkNested(fn: string, what: string, v: unknown[], dims: readonly number[]): unknown[] {
+  const shape = formatShape(dims);
+  if (dims.length !== 2) throw new ValueError(fn, `${what} is a nested array; it is a vector of shape ${shape}, pass it flat`);
+  const [rows, cols] = dims as [number, number];
+  if (v.length !== rows) throw new ShapeError(fn, `${what} has ${v.length} rows; expected ${shape} (${rows} rows of ${cols})`);
+  const out: unknown[] = [];
+  v.forEach((row, r) => {
+    if (!isArrayLike(row)) throw new ValueError(fn, `${what}[${r}] is ${describe(row)}; expected a row of ${cols} numbers (${what} is ${shape})`);
+    if (row.length !== cols) throw new ShapeError(fn, `${what}[${r}] has ${row.length} entries; expected ${cols} (${what} is ${shape})`);
+    for (let k = 0; k < cols; k++) out.push(row[k]);
+  });
+  return out;
 }
 
 function checkPerLayer(fn: string, what: string, v: unknown, depth: number): unknown[] {
@@ -134,15 +163,14 @@ function checkPerLayer(fn: string, what: string, v: unknown, depth: number): unk
 }
 
 /** The manual numbers, shape-checked against the model and the batch size m. */
-export function checkManual(fn: string, model: MLP, manual: unknown, m: number): Required<ManualGradients> {
+export function checkManual(fn: string, model: MLP, manual: unknown, m: number): Side {
   if (typeof manual !== 'object' || manual === null) throw new ValueError(fn, `manual must be an object { gradW, gradB?, delta? }, got ${describe(manual)}`);
   checkKeys(fn, manual, ['gradW', 'gradB', 'delta']);
   const { gradW, gradB, delta } = manual as { gradW?: unknown; gradB?: unknown; delta?: unknown };
   const sizes = model.sizes;
   const depth = sizes.length - 1;
-  const shapeW = (i: number): string => formatShape([sizes[i + 1]!, sizes[i]!]);
   const outW = checkPerLayer(fn, 'manual.gradW', gradW, depth).map((g, i) =>
-    checkFlat(fn, `manual.gradW[${i}] (∂C/∂w^${i + 2})`, g, sizes[i + 1]! * sizes[i]!, shapeW(i)),
+    checkFlat(fn, `manual.gradW[${i}] (∂C/∂w^${i + 2})`, g, [sizes[i + 1]!, sizes[i]!]),
   );
   const outB =
     gradB === undefined
@@ -150,13 +178,13 @@ export function checkManual(fn: string, model: MLP, manual: unknown, m: number):
       : checkPerLayer(fn, 'manual.gradB', gradB, depth).map((g, i) => {
           if (g === null) return null;
           if (model.layers[i]!.bias === null) throw new ValueError(fn, `manual.gradB[${i}] is given but layer ${i + 2} has no bias; pass null there`);
-          return checkFlat(fn, `manual.gradB[${i}] (∂C/∂b^${i + 2})`, g, sizes[i + 1]!, formatShape([sizes[i + 1]!]));
+          return checkFlat(fn, `manual.gradB[${i}] (∂C/∂b^${i + 2})`, g, [sizes[i + 1]!]);
         });
   const outD =
     delta === undefined
       ? new Array<null>(depth).fill(null)
       : checkPerLayer(fn, 'manual.delta', delta, depth).map((d, i) =>
-          d === null ? null : checkFlat(fn, `manual.delta[${i}] (δ^${i + 2})`, d, m * sizes[i + 1]!, formatShape([m, sizes[i + 1]!])),
+          d === null ? null : checkFlat(fn, `manual.delta[${i}] (δ^${i + 2})`, d, [m, sizes[i + 1]!]),
         );
   return { gradW: outW, gradB: outB, delta: outD };
 }

@@ -68,7 +68,29 @@ export class BackpropComparison {
       bad.worst === null
         ? ''
         : `; worst entry [${bad.worst.index.join(', ')}]: ${this.sides[0]} ${formatValue(bad.worst.left)} vs ${this.sides[1]} ${formatValue(bad.worst.right)}`;
-    return `first disagreement: ${bad.equation} at layer ${bad.layer} (${bad.quantity}), max abs error ${formatError(bad.maxAbs)}, max rel error ${formatError(bad.maxRel)}${at}`;
+    return `first disagreement: ${bad.equation} at layer ${bad.layer} (${bad.quantity}), max abs error ${formatError(bad.maxAbs)}, max rel error ${formatError(bad.maxRel)}${at}${this.likelyCause(bad)}`;
+  }
+
+  /**
+   * When δ was not compared, the equation a failing gradient row points to. ∂C/∂b^l is δ^l
+   * averaged over the batch (BP3), so the first failing ∂C/∂b^l (from the output back) means δ^l is
+   * wrong: BP1 if l = L, BP2 at layer l if ∂C/∂b^{l+1} agrees. ∂C/∂w^l alone cannot tell δ from BP4.
+   */
+  private likelyCause(bad: ComparisonRow): string {
+    if (this.rows.some((r) => r.equation === 'BP1' || r.equation === 'BP2')) return '';
+    const l = bad.layer;
+    const outputLayer = Math.max(...this.rows.map((r) => r.layer));
+    const delta = (k: number): string => (this.options.notation === 'ufldl' ? `δ^(${k})` : `δ^${k}`);
+    const bias = (k: number): ComparisonRow | undefined => this.rows.find((r) => r.equation === 'BP3' && r.layer === k);
+    const check = ' (pass manual.delta to check δ directly)';
+    if (bad.equation === 'BP3') {
+      if (l === outputLayer) return `; likely error: BP1 (${delta(l)}), since ${bad.quantity} is ${delta(l)} averaged over the batch (BP3)${check}`;
+      if (bias(l + 1)?.ok)
+        return `; likely error: BP2 at layer ${l} (${delta(l)}), since ${delta(l + 1)} gives the right ${bias(l + 1)!.quantity} but not ${bad.quantity} (BP3)${check}`;
+      return `; likely error: ${delta(l)} (BP1 or BP2 at or above layer ${l})${check}`;
+    }
+    if (bad.equation === 'BP4' && bias(l)?.ok) return `; ${delta(l)} agrees (BP3 at layer ${l}), so the error is in BP4 itself`;
+    return `; ${bad.quantity} is built from ${delta(l)} (BP4): pass manual.delta (or gradB) to tell an error in ${delta(l)} (BP1/BP2) from one in BP4`;
   }
 
   private header(): string {

@@ -12,8 +12,8 @@ export interface CompareOptions {
   cost: 'quadratic' | 'crossEntropy';
   /** C = (1/m)·Σ_x C_x ('mean', default) or Σ_x C_x ('sum'). */
   reduction?: 'mean' | 'sum';
-  /** L2 on the weights only: + (λ/2)·ΣW² ('batch') or + (λ/(2n))·ΣW² ('trainingSet', n = trainingSetSize). */
-  l2?: { lambda: number; convention: 'batch' | 'trainingSet'; trainingSetSize?: number };
+  /** L2 on the weights only: + (λ/2)·ΣW² ('unscaled', no division by m or n) or + (λ/(2n))·ΣW² ('trainingSet', n = trainingSetSize). */
+  l2?: { lambda: number; convention: 'unscaled' | 'trainingSet'; trainingSetSize?: number };
   /** Relative tolerance (default 1e-10): an entry agrees when |a − b| ≤ atol + rtol·max(|a|, |b|). */
   rtol?: number;
   /** Absolute tolerance (default 1e-12), for entries that should be 0. */
@@ -22,15 +22,20 @@ export interface CompareOptions {
   notation?: Notation;
 }
 
+/** A matrix written flat (row-major) or nested, one array per row (`[[1, 2], [3, 4]]`). */
+export type ManualMatrix = ArrayLike<number> | readonly ArrayLike<number>[];
+
 /**
  * Numbers computed by hand, in Nielsen's layout: gradW[i] is ∂C/∂w^{i+2}, shape [n_l, n_{l−1}]
- * row-major (entry (j, k) = ∂C/∂w^l_{jk}); gradB[i] is ∂C/∂b^{i+2} (null: not checked); delta[i]
- * is the per-example error δ^{x,l} = ∂C_x/∂z^{x,l}, shape [m, n_l] (null: not checked).
+ * (entry (j, k) = ∂C/∂w^l_{jk}); gradB[i] is ∂C/∂b^{i+2} (null: not checked); delta[i] is the
+ * per-example error δ^{x,l} = ∂C_x/∂z^{x,l}, shape [m, n_l] (null: not checked). Matrices may be
+ * flat (row-major) or nested rows. Give δ to have a wrong BP1 (output layer) or BP2 (hidden layer)
+ * named as such; without it, the error first shows in the BP3/BP4 rows built from δ.
  */
 export interface ManualGradients {
-  gradW: ArrayLike<number>[];
+  gradW: ManualMatrix[];
   gradB?: (ArrayLike<number> | null)[];
-  delta?: (ArrayLike<number> | null)[];
+  delta?: (ManualMatrix | null)[];
 }
 
 /** The entry of a row that is furthest outside the tolerance (or, if all agree, closest to it). */

@@ -20,6 +20,16 @@ export function paramList(fn: string, params: Params): Tensor[] {
   return [...list];
 }
 
+/** Why there is nothing to optimize, with what a module must hold for its parameters to be found. */
+function emptyParamsMessage(params: Params): string {
+  if (!(params instanceof Module)) return 'got an empty parameter list';
+  return (
+    `got an empty parameter list: no parameters were found in ${params.constructor.name || 'the module'}. ` +
+    'A module finds the leaf Tensors with requiresGrad: true and the sub-Modules held in its fields, and those registered with ' +
+    'registerParameter / registerModule; a plain array of modules is not searched (register it with registerModules)'
+  );
+}
+
 /**
  * The (parameter, gradient data) pairs to update, checked before anything is written: params with
  * a null grad are skipped; a grad of another dtype or shape is an error.
@@ -51,7 +61,7 @@ export abstract class Optimizer<S> {
   protected constructor(fn: string, params: Params, lr: number) {
     this.fn = fn;
     this.params = paramList(fn, params);
-    if (this.params.length === 0) throw new ValueError(fn, `got an empty parameter list`);
+    if (this.params.length === 0) throw new ValueError(fn, emptyParamsMessage(params));
     this.learningRate = checkPositive(fn, 'learning rate', lr);
   }
 

@@ -17,7 +17,7 @@ export function activate(f: RefActivation, z: number): number {
     case 'tanh':
       return Math.tanh(z);
     case 'relu':
-      return Math.max(z , 0);
+      return Math.max(z, 0);
     case 'identity':
       return z;
   }

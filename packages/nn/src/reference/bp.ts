@@ -78,11 +78,11 @@ export function backpropReference(net: RefNetwork, batch: RefBatch, options: Ref
   return { input, layers, cost: dataCost + regCost, dataCost, regCost };
 }
 
-/** The factor multiplying w in ∂C/∂w from the L2 term: λ ('batch') or λ/n ('trainingSet'). */
+/** The factor multiplying w in ∂C/∂w from the L2 term: λ ('unscaled') or λ/n ('trainingSet'). */
 function l2Coefficient(options: RefOptions): number {
   const l2 = options.l2;
   if (l2 === undefined) return 0;
-  return l2.convention === 'batch' ? l2.lambda : l2.lambda / l2.trainingSetSize!;
+  return l2.convention === 'unscaled' ? l2.lambda : l2.lambda / l2.trainingSetSize!;
 }
 
 /** Column notation Z^l = w^l A^{l−1} + b^l 1ᵀ; here z[x, j] = Σ_k w[j, k]·a[x, k] + b[j]. */

@@ -25,12 +25,12 @@ export interface RefBatch {
 
 /**
  * L2 weight decay (weights only, never biases).
- * 'batch' (seed 002 eq. 6): + (λ/2)·Σ W², so ∂C/∂W += λ·W.
+ * 'unscaled' (seed 002 eq. 6): + (λ/2)·Σ W², so ∂C/∂W += λ·W.
  * 'trainingSet' (Nielsen's book): + (λ/(2n))·Σ W² with n = trainingSetSize, so ∂C/∂W += (λ/n)·W.
  */
 export interface RefL2 {
   lambda: number;
-  convention: 'batch' | 'trainingSet';
+  convention: 'unscaled' | 'trainingSet';
   trainingSetSize?: number;
 }
 

@@ -90,8 +90,9 @@ export function validateOptions(fn: string, options: RefOptions): void {
   if (typeof l2.lambda !== 'number' || !Number.isFinite(l2.lambda) || l2.lambda < 0) {
     fail(fn, `options.l2.lambda is ${describe(l2.lambda)} but expected a finite number ≥ 0`);
   }
-  if (l2.convention !== 'batch' && l2.convention !== 'trainingSet') {
-    fail(fn, `options.l2.convention is ${describe(l2.convention)} but expected 'batch' or 'trainingSet'`);
+  if ((l2.convention as string) === 'batch') fail(fn, `options.l2.convention 'batch' is now called 'unscaled' ((λ/2)·ΣW², not divided by m or n)`);
+  if (l2.convention !== 'unscaled' && l2.convention !== 'trainingSet') {
+    fail(fn, `options.l2.convention is ${describe(l2.convention)} but expected 'unscaled' or 'trainingSet'`);
   }
   if (l2.convention === 'trainingSet' && !isPositiveInteger(l2.trainingSetSize)) {
     fail(fn, `options.l2.trainingSetSize is ${describe(l2.trainingSetSize)} but the 'trainingSet' convention needs an integer ≥ 1 (the n in λ/(2n))`);

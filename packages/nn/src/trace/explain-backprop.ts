@@ -5,12 +5,16 @@ import { REDUCTIONS, crossEntropyCost, quadraticCost } from '../losses.ts';
 import type { Reduction } from '../losses.ts';
 import { MLP } from '../mlp.ts';
 import type { ForwardTrace } from '../mlp.ts';
+import { costSymbols } from './cost-symbols.ts';
 import { NOTATIONS, bp1, bp2, bp3, bp4, notation } from './notation.ts';
 import type { Notation, NotationName } from './notation.ts';
 
 export interface ExplainBackpropOptions {
-  /** 'quadratic' (default, `quadraticCost`) or 'crossEntropy' (`crossEntropyCost`). */
-  cost?: 'quadratic' | 'crossEntropy';
+  /**
+   * 'quadratic' (`quadraticCost`) or 'crossEntropy' (`crossEntropyCost`). Required, as by
+   * `compareWithBackprop`: the cost decides δ^L, so it is never guessed.
+   */
+  cost: 'quadratic' | 'crossEntropy';
   /** 'nielsen' (default: w^l, δ^l, C) or 'ufldl' (W^{(l)} maps layer l to l+1, δ^{(l)}, J). */
   notation?: NotationName;
   /** How the cost reduces over the batch: 'mean' (default) or 'sum'. */
@@ -45,13 +49,16 @@ const COSTS = ['quadratic', 'crossEntropy'] as const;
  * mean over m examples its cotangent at z^l is ∂C/∂z^l = δ^l / m, and the rendering says so.
  * Neither `.grad` nor the parameters are touched.
  */
-export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: ExplainBackpropOptions = {}): BackpropTrace {
+export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: ExplainBackpropOptions): BackpropTrace {
   const fn = 'explainBackprop';
   if (!(model instanceof MLP)) throw new ValueError(fn, `model must be an MLP, got ${describe(model)}`);
   checkTensor(fn, 'x', x);
   checkTensor(fn, 'y', y);
-  const o = checkOptions<ExplainBackpropOptions>(fn, options);
-  const costName = checkChoice(fn, 'cost', o.cost ?? 'quadratic', COSTS);
+  if (options === undefined)
+    throw new ValueError(fn, `options { cost: 'quadratic' | 'crossEntropy' } are required (the cost decides δ^L, so it is never guessed)`);
+  const o = checkOptions<Partial<ExplainBackpropOptions>>(fn, options);
+  if (o.cost === undefined) throw new ValueError(fn, `options.cost is required: 'quadratic' or 'crossEntropy' (the cost decides δ^L, so it is never guessed)`);
+  const costName = checkChoice(fn, 'cost', o.cost, COSTS);
   const n = notation(checkChoice(fn, 'notation', o.notation ?? 'nielsen', NOTATIONS));
   const reduction = checkChoice(fn, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
 
@@ -119,10 +126,11 @@ function annotateMlp(
   set(cost, { symbol: n.cost });
   set(x, { symbol: n.a(1) });
   set(y, { symbol: 'y' });
-  // The quadratic cost's residual a^L − y, the one cost node worth a name.
-  for (const [node, name] of group) {
-    if (name === 'cost' && node.op === 'sub' && node.inputs?.[0] === tr.a[depth - 1] && node.inputs?.[1] === y) set(node, { symbol: `${n.a(L)} − y` });
-  }
+  // Every step of the cost named by the formula it computes (a^L − y, ½‖a^L − y‖², −ln a^L, ...).
+  const ends = { cost, aL: tr.a[depth - 1]!, zL: tr.z[depth - 1]!, y, c: n.cost, a: n.a(L), z: n.z(L), batched };
+  const names = costSymbols(ends);
+  for (const [node, symbol] of names.symbols) if (group.get(node) === 'cost') set(node, { symbol });
+  if (names.perExample !== null) set(names.perExample.node, { equation: names.perExample.formula });
   for (let i = depth - 1; i >= 0; i--) {
     const l = i + 2;
     const layer = model.layers[i]!;

@@ -26,7 +26,7 @@ function referenceFor(model: MLP, batch: { x: Tensor; y: Tensor }, options: Comp
   );
 }
 
-function manualFrom(ref: RefResult): Required<ManualGradients> {
+function manualFrom(ref: RefResult): { gradW: Float64Array[]; gradB: (Float64Array | null)[]; delta: (Float64Array | null)[] } {
   return {
     gradW: ref.layers.map((l) => Float64Array.from(l.gradW)),
     gradB: ref.layers.map((l) => (l.gradB === null ? null : Float64Array.from(l.gradB))),
@@ -41,7 +41,7 @@ describe('compareWithBackprop', () => {
       'tanh / sigmoid cross-entropy, L2 batch',
       [4, 5, 3, 2],
       { activation: 'tanh', outputActivation: 'sigmoid' },
-      { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'batch' } },
+      { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'unscaled' } },
     ],
     [
       'relu / identity, sum, L2 trainingSet',
@@ -50,13 +50,13 @@ describe('compareWithBackprop', () => {
       { cost: 'quadratic', reduction: 'sum', l2: { lambda: 2, convention: 'trainingSet', trainingSetSize: 50 } },
     ],
     ['bias-free sigmoid (seed 004)', [3, 3, 2], { bias: false }, { cost: 'crossEntropy' }],
-    ['one weight layer', [5, 3], { activation: 'tanh' }, { cost: 'quadratic' }],
+    ['one weight layer', [5, 3], { activation: 'tanh', outputActivation: 'tanh' }, { cost: 'quadratic' }],
   ];
 
   for (const [name, sizes, mlpOptions, options] of cases) {
     it(`agrees with the reference: ${name}`, () => {
       for (const seed of [1, 2, 3]) {
-        const model = new MLP(sizes, { ...mlpOptions, seed });
+        const model = new MLP(sizes, { outputActivation: 'sigmoid', ...mlpOptions, seed });
         const report = compareWithBackprop(model, randomBatch(sizes, 4, seed + 100), options);
         expect(report.ok, report.toText()).toBe(true);
         expect(report.firstDisagreement).toBeNull();
@@ -66,7 +66,7 @@ describe('compareWithBackprop', () => {
   }
 
   it('lists the rows in equation order, BP2/BP3/BP4 from the output layer back', () => {
-    const model = new MLP([2, 3, 4, 5, 1], { seed: 4, activation: 'tanh' });
+    const model = new MLP([2, 3, 4, 5, 1], { seed: 4, activation: 'tanh', outputActivation: 'tanh' });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 3, 4), { cost: 'quadratic' });
     expect(report.rows.map((r) => `${r.equation}:${r.layer}:${r.quantity}`)).toEqual([
       'BP1:5:δ^5',
@@ -86,7 +86,7 @@ describe('compareWithBackprop', () => {
   });
 
   it('labels in UFLDL notation: δ^(l) keeps l, the parameters into layer l are W^(l−1)', () => {
-    const model = new MLP([2, 3, 1], { seed: 5 });
+    const model = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 5 });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 2, 5), { cost: 'quadratic', notation: 'ufldl' });
     expect(report.rows.map((r) => [r.quantity, r.layer, r.ufldlLayer])).toEqual([
       ['δ^(3)', 3, 3],
@@ -100,20 +100,20 @@ describe('compareWithBackprop', () => {
   });
 
   it('omits BP3 for bias-free layers', () => {
-    const model = new MLP([2, 3, 1], { seed: 6, bias: false });
+    const model = new MLP([2, 3, 1], { outputActivation: 'sigmoid', seed: 6, bias: false });
     const report = compareWithBackprop(model, randomBatch(model.sizes, 2, 6), { cost: 'quadratic' });
     expect(report.rows.map((r) => r.equation)).toEqual(['BP1', 'BP2', 'BP4', 'BP4']);
     expect(report.verdict).toMatch(/^BP1, BP2 and BP4 agree (to|exactly)/);
   });
 
   it('leaves the model alone: parameters, their .grad, and works under noGrad', () => {
-    const model = new MLP([3, 4, 2], { seed: 7 });
+    const model = new MLP([3, 4, 2], { outputActivation: 'sigmoid', seed: 7 });
     const batch = randomBatch(model.sizes, 5, 7);
     const params = model.parameters();
     params[0]!.grad = tensor(new Float64Array(params[0]!.size).fill(42), { shape: params[0]!.shape });
     const before = snapshot(params);
     const grad0 = params[0]!.grad;
-    const report = noGrad(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch' } }));
+    const report = noGrad(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'unscaled' } }));
     expect(report.ok, report.toText()).toBe(true);
     expect(snapshot(params)).toEqual(before);
     expect(params[0]!.grad).toBe(grad0);
@@ -146,7 +146,7 @@ describe('compareGradients', () => {
   const sizes = [3, 3, 3, 2];
   const options: CompareOptions = { cost: 'quadratic' };
   const setup = () => {
-    const model = new MLP(sizes, { seed: 11 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 11 });
     const batch = randomBatch(sizes, 4, 11);
     return { model, batch, ref: referenceFor(model, batch, options) };
   };
@@ -230,6 +230,49 @@ describe('compareGradients', () => {
     expect(report.firstDisagreement!.maxRel).toBeCloseTo(0.75, 12);
   });
 
+  it('nested arrays (one array per row, as written by hand) give the same report as flat ones', () => {
+    const { model, batch, ref } = setup();
+    const flat = manualFrom(ref);
+    const rows = (a: ArrayLike<number>, cols: number): number[][] =>
+      Array.from({ length: a.length / cols }, (_, r) => Array.from(a).slice(r * cols, (r + 1) * cols));
+    const nested: ManualGradients = {
+      gradW: flat.gradW.map((g, i) => rows(g, sizes[i]!)),
+      gradB: flat.gradB,
+      delta: flat.delta.map((d, i) => rows(d!, sizes[i + 1]!)),
+    };
+    const a = compareGradients(model, batch, flat, options);
+    const b = compareGradients(model, batch, nested, options);
+    expect(b.ok, b.toText()).toBe(true);
+    expect(b.toJSON()).toEqual(a.toJSON());
+  });
+
+  it('without δ, a wrong BP1 or BP2 is named from the first BP3 row that fails', () => {
+    const { model, batch, ref } = setup();
+    const m = 4;
+    // BP1 without σ'(z^L): every gradient below is spoiled; ∂C/∂b^4 is the first to disagree.
+    const bp1 = manualFrom(ref);
+    const y = batch.y.data;
+    const d4 = Float64Array.from(ref.layers[2]!.a, (a, r) => a - y[r]!);
+    bp1.gradB[2] = Float64Array.from({ length: 2 }, (_, j) => (d4[j]! + d4[2 + j]! + d4[4 + j]! + d4[6 + j]!) / m);
+    const r1 = compareGradients(model, batch, { gradW: bp1.gradW, gradB: bp1.gradB }, options);
+    expect(r1.firstDisagreement).toMatchObject({ equation: 'BP3', layer: 4 });
+    expect(r1.verdict).toContain('likely error: BP1 (δ^4)');
+    // A wrong δ^3 (BP2 at layer 3) while δ^4 is right: ∂C/∂b^4 agrees, ∂C/∂b^3 does not.
+    const bp2 = manualFrom(ref);
+    bp2.gradB[1] = Float64Array.from(bp2.gradB[1]!, (v) => 2 * v);
+    const r2 = compareGradients(model, batch, { gradW: bp2.gradW, gradB: bp2.gradB }, options);
+    expect(r2.firstDisagreement).toMatchObject({ equation: 'BP3', layer: 3 });
+    expect(r2.verdict).toContain('likely error: BP2 at layer 3 (δ^3)');
+    // With δ given, the row itself names the equation, and no guess is added.
+    const r3 = compareGradients(model, batch, { ...bp2, delta: bp2.delta.map((d, i) => (i === 1 ? Float64Array.from(d!, (v) => 2 * v) : d)) }, options);
+    expect(r3.firstDisagreement).toMatchObject({ equation: 'BP2', layer: 3 });
+    expect(r3.verdict).not.toContain('likely error');
+    // gradW alone cannot tell δ from BP4: the verdict says what to pass.
+    const r4 = compareGradients(model, batch, { gradW: bp1.gradW.map((g, i) => (i === 2 ? Float64Array.from(g, (v) => 2 * v) : g)) }, options);
+    expect(r4.firstDisagreement).toMatchObject({ equation: 'BP4', layer: 4 });
+    expect(r4.verdict).toContain('pass manual.delta');
+  });
+
   it('a NaN in the manual numbers is a disagreement, not a pass', () => {
     const { model, batch, ref } = setup();
     const manual = manualFrom(ref);
@@ -242,7 +285,7 @@ describe('compareGradients', () => {
 });
 
 describe('input validation (the model is left unchanged)', () => {
-  const model = new MLP([3, 2, 2], { seed: 12 });
+  const model = new MLP([3, 2, 2], { outputActivation: 'sigmoid', seed: 12 });
   const batch = randomBatch(model.sizes, 2, 12);
   const before = snapshot(model.parameters());
   const q: CompareOptions = { cost: 'quadratic' };
@@ -252,7 +295,7 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop({} as MLP, batch, q), ValueError, fn, 'model must be an MLP');
     const soft = new MLP([3, 2], { seed: 1, outputActivation: 'softmax' });
     expectError(() => compareWithBackprop(soft, randomBatch([3, 2], 1, 1), q), ValueError, fn, 'softmax', 'elementwise');
-    const f32 = new MLP([3, 2], { seed: 1, dtype: 'float32' });
+    const f32 = new MLP([3, 2], { outputActivation: 'sigmoid', seed: 1, dtype: 'float32' });
     expectError(() => compareWithBackprop(f32, randomBatch([3, 2], 1, 1), q), ValueError, fn, "'layers.0.weight' has dtype float32", 'float64');
   });
 
@@ -285,7 +328,7 @@ describe('input validation (the model is left unchanged)', () => {
     expectError(() => compareWithBackprop(model, batch, { cost: 'hinge' } as never), ValueError, fn, "options.cost must be one of 'quadratic', 'crossEntropy'");
     expectError(() => compareWithBackprop(model, batch, undefined as never), ValueError, fn, 'options must be an object');
     expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', reduction: 'avg' } as never), ValueError, fn, 'options.reduction');
-    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: -1, convention: 'batch' } }), ValueError, fn, 'λ', '≥ 0', '-1');
+    expectError(() => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: -1, convention: 'unscaled' } }), ValueError, fn, 'λ', '≥ 0', '-1');
     expectError(
       () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'trainingSet' } }),
       ValueError,
@@ -293,7 +336,7 @@ describe('input validation (the model is left unchanged)', () => {
       'trainingSetSize must be an integer ≥ 1',
     );
     expectError(
-      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'batch', trainingSetSize: 3 } }),
+      () => compareWithBackprop(model, batch, { cost: 'quadratic', l2: { lambda: 1, convention: 'unscaled', trainingSetSize: 3 } }),
       ValueError,
       fn,
       "only used by convention 'trainingSet'",
@@ -327,17 +370,22 @@ describe('input validation (the model is left unchanged)', () => {
             gradW: [
               [
                 [0, 0, 0],
-                [0, 0, 0],
+                [0, 0],
               ],
               ok[1]!,
-            ] as never,
+            ],
           },
           q,
         ),
-      ValueError,
+      ShapeError,
       g,
-      'nested array',
-      'flat',
+      'manual.gradW[0] (∂C/∂w^2)[1] has 2 entries; expected 3 (manual.gradW[0] (∂C/∂w^2) is [2, 3])',
+    );
+    expectError(
+      () => compareGradients(model, batch, { gradW: [[[0, 0, 0]], ok[1]!] }, q),
+      ShapeError,
+      g,
+      'manual.gradW[0] (∂C/∂w^2) has 1 rows; expected [2, 3]',
     );
     expectError(
       () => compareGradients(model, batch, { gradW: ok, delta: [null, new Float64Array(2)] }, q),
@@ -345,7 +393,7 @@ describe('input validation (the model is left unchanged)', () => {
       g,
       'manual.delta[1] (δ^3) has 2 entries; expected [2, 2] = 4',
     );
-    const noBias = new MLP([3, 2], { seed: 1, bias: false });
+    const noBias = new MLP([3, 2], { outputActivation: 'sigmoid', seed: 1, bias: false });
     expectError(
       () => compareGradients(noBias, randomBatch([3, 2], 1, 1), { gradW: [new Float64Array(6)], gradB: [new Float64Array(2)] }, q),
       ValueError,

@@ -27,14 +27,14 @@ describe('saveJson / loadJson', () => {
   });
 
   it('writes a readable document and loads it back into an MLP of the same shape', () => {
-    const src = new MLP([3, 4, 2], { seed: 1 });
+    const src = new MLP([3, 4, 2], { outputActivation: 'sigmoid', seed: 1 });
     const json = saveJson(src);
     const doc = JSON.parse(json);
     expect(doc.format).toBe('pullback-parameters');
     expect(doc.version).toBe(1);
     expect(Object.keys(doc.tensors)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
     expect(doc.tensors['layers.1.bias']).toEqual({ dtype: 'float64', shape: [2], data: Array.from(src.layers[1]!.bias!.data) });
-    const dst = new MLP([3, 4, 2], { seed: 2 });
+    const dst = new MLP([3, 4, 2], { outputActivation: 'sigmoid', seed: 2 });
     const weight = dst.layers[0]!.weight;
     loadJson(dst, doc);
     expect(dst.layers[0]!.weight).toBe(weight); // loaded in place

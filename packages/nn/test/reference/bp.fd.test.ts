@@ -52,7 +52,7 @@ function forwardCost(net: RefNetwork, batch: RefBatch, options: RefOptions): { d
   const { l2 } = options;
   if (l2 === undefined) return { data, reg: 0 };
   const sq = net.weights.reduce((s, w) => s + w.reduce((t, v) => t + v * v, 0), 0);
-  const n = l2.convention === 'batch' ? 1 : l2.trainingSetSize!;
+  const n = l2.convention === 'unscaled' ? 1 : l2.trainingSetSize!;
   return { data, reg: (l2.lambda / (2 * n)) * sq };
 }
 
@@ -107,7 +107,7 @@ function expectClose(actual: number, expected: number, what: string): void {
 
 const l2Kinds: { name: string; l2: fc.Arbitrary<RefL2 | undefined> }[] = [
   { name: 'any L2 setting', l2: l2Arb },
-  { name: "L2 'batch'", l2: fc.record({ lambda: fc.constantFrom(0.1, 1.5), convention: fc.constant('batch' as const) }) },
+  { name: "L2 'unscaled'", l2: fc.record({ lambda: fc.constantFrom(0.1, 1.5), convention: fc.constant('unscaled' as const) }) },
   {
     name: "L2 'trainingSet'",
     l2: fc.record({

@@ -74,7 +74,7 @@ describe('backpropReference on a hand-computed 2-2-1 sigmoid network', () => {
 
   it('L2 adds λ·w (batch) or (λ/n)·w (trainingSet) to ∂C/∂w only, and (λ/2)·Σw² or (λ/2n)·Σw² to C', () => {
     const sumSq = LN3 * LN3 + (LN3 * LN3) / 4 + 8;
-    const batch = backpropReference(net, one, { cost: 'quadratic', l2: { lambda: 0.5, convention: 'batch' } });
+    const batch = backpropReference(net, one, { cost: 'quadratic', l2: { lambda: 0.5, convention: 'unscaled' } });
     expect(batch.regCost).toBeCloseTo(0.25 * sumSq, 14);
     expectAll(batch.layers[1]!.gradW, [-3 / 32 + 0.5 * 2, -1 / 32 + 0.5 * -2]);
     expectAll(batch.layers[1]!.gradB, [-1 / 8]);

@@ -81,7 +81,7 @@ const cases: Case[] = [
   },
   {
     name: 'negative λ',
-    options: { cost: 'quadratic', l2: { lambda: -1, convention: 'batch' } },
+    options: { cost: 'quadratic', l2: { lambda: -1, convention: 'unscaled' } },
     message: 'backpropReference: options.l2.lambda is -1 but expected a finite number ≥ 0',
   },
   {
@@ -92,7 +92,7 @@ const cases: Case[] = [
   {
     name: 'unknown L2 convention',
     options: { cost: 'quadratic', l2: { lambda: 0.1, convention: 'perExample' } },
-    message: "backpropReference: options.l2.convention is 'perExample' but expected 'batch' or 'trainingSet'",
+    message: "backpropReference: options.l2.convention is 'perExample' but expected 'unscaled' or 'trainingSet'",
   },
 ];
 
@@ -124,7 +124,7 @@ describe('backpropReference input validation', () => {
     const net = validNet();
     const batch = validBatch();
     const before = { net: cloneNetwork(net), batch: structuredClone(batch) };
-    const result = backpropReference(net, batch, { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'batch' } });
+    const result = backpropReference(net, batch, { cost: 'crossEntropy', l2: { lambda: 0.3, convention: 'unscaled' } });
     expect(net).toEqual(before.net);
     expect(batch).toEqual(before.batch);
     expect(result.input).not.toBe(batch.x);

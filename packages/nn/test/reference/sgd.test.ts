@@ -10,7 +10,7 @@ describe('sgdStepReference (seed 002 eqs. 7–8)', () => {
     const rand = mulberry32(spec.seed);
     const net = buildNetwork(spec, rand);
     const batch = buildBatch(spec, 'quadratic', rand);
-    const grads = backpropReference(net, batch, { cost: 'quadratic', l2: { lambda: 0.1, convention: 'batch' } });
+    const grads = backpropReference(net, batch, { cost: 'quadratic', l2: { lambda: 0.1, convention: 'unscaled' } });
     const netBefore = cloneNetwork(net);
     const gradsBefore = structuredClone(grads);
 

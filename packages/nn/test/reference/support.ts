@@ -35,7 +35,7 @@ export function netSpecArb(activations: RefActivation[] = ACTIVATIONS): fc.Arbit
 
 export const l2Arb: fc.Arbitrary<RefL2 | undefined> = fc.oneof(
   fc.constant(undefined),
-  fc.record({ lambda: fc.constantFrom(0, 0.1, 1.5), convention: fc.constant('batch' as const) }),
+  fc.record({ lambda: fc.constantFrom(0, 0.1, 1.5), convention: fc.constant('unscaled' as const) }),
   fc.record({
     lambda: fc.constantFrom(0, 0.1, 1.5),
     convention: fc.constant('trainingSet' as const),

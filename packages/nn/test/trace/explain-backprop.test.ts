@@ -117,7 +117,7 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
   for (const notation of ['nielsen', 'ufldl'] as const) {
     it(`prints ${notation} symbols and equations in text, markdown and JSON`, () => {
       const { model, x, y } = setup([2, 3, 2], 4, 5);
-      const t = explainBackprop(model, x, y, { notation });
+      const t = explainBackprop(model, x, y, { cost: 'quadratic', notation });
       const text = t.toText();
       for (const s of SYMBOLS[notation].present) expect(text).toContain(s);
       for (const s of SYMBOLS[notation].absent) expect(text).not.toContain(s);
@@ -139,7 +139,7 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
 
   it('a single example (or a summed cost) gets the textbook δ, without / m', () => {
     const { model, xs, ys } = setup([2, 3, 2], 1, 9);
-    const one = explainBackprop(model, tensor(xs), tensor(ys));
+    const one = explainBackprop(model, tensor(xs), tensor(ys), { cost: 'quadratic' });
     expect(one.batchSize).toBe(1);
     const text = one.toText();
     expect(text).toContain('cotangent ∂C/∂z^3 = δ^3 = ');
@@ -149,17 +149,17 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
     Array.from((z3.cotangent as Tensor).data).forEach((v, k) => expect(Math.abs(v - ref.layers[1]!.delta[k]!)).toBeLessThan(1e-12));
 
     const batch = setup([2, 3, 2], 3, 9);
-    const summed = explainBackprop(batch.model, batch.x, batch.y, { reduction: 'sum' });
+    const summed = explainBackprop(batch.model, batch.x, batch.y, { cost: 'quadratic', reduction: 'sum' });
     expect(summed.toText()).toContain('cotangent ∂C/∂z^3 = δ^3 = ');
     expect(summed.toText()).toContain('∂C/∂b^3 = Σ_x δ^3 = ');
   });
 
   it('bias-free layers have no BP3 step; an identity activation makes z^l and a^l one node', () => {
-    const model = new MLP([2, 3, 2], { seed: 6, bias: false, activation: 'identity' });
+    const model = new MLP([2, 3, 2], { seed: 6, bias: false, activation: 'identity', outputActivation: 'identity' });
     const rand = mulberry32(6);
     const xs = uniform(rand, 6, -1, 1);
     const ys = uniform(rand, 6, 0, 1);
-    const t = explainBackprop(model, tensor(xs, { shape: [3, 2] }), tensor(ys, { shape: [3, 2] }));
+    const t = explainBackprop(model, tensor(xs, { shape: [3, 2] }), tensor(ys, { shape: [3, 2] }), { cost: 'quadratic' });
     expect(t.steps.map((s) => tag(s.equation)).filter((e) => e !== null)).toEqual(['BP1', 'BP4', 'BP2', 'BP4']);
     const z2 = t.steps.find((s) => tag(s.equation) === 'BP2')!;
     expect(z2.label).toBe('z^2 = a^2');
@@ -170,17 +170,59 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
 
   it('does not touch .grad, and the graph is kept for backward()', () => {
     const { model, x, y } = setup([2, 3, 2], 2, 3);
-    const t = explainBackprop(model, x, y);
+    const t = explainBackprop(model, x, y, { cost: 'quadratic' });
     expect(model.parameters().every((p) => p.grad === null)).toBe(true);
     t.cost.backward();
     const w2 = t.steps.find((s) => s.node === model.layers[0]!.weight)!;
     expect(Array.from(model.layers[0]!.weight.grad!.data)).toEqual(Array.from((w2.cotangent as Tensor).data));
   });
 
+  it("names every step of the cost by its formula in a^L, as the quadratic cost's a^L − y", () => {
+    const { model, x, y } = setup([2, 3, 2], 3, 5);
+    for (const notation of ['nielsen', 'ufldl'] as const) {
+      for (const cost of ['quadratic', 'crossEntropy'] as const) {
+        const t = explainBackprop(model, x, y, { cost, notation });
+        const aL = notation === 'nielsen' ? 'a^3' : 'a^{(3)}';
+        const labels = t.steps.filter((s) => s.group === 'cost').map((s) => s.label);
+        expect(
+          labels.filter((l) => l.includes('#')),
+          labels.join('\n'),
+        ).toEqual([]);
+        expect(labels.some((l) => l.includes(aL))).toBe(true);
+        const c = notation === 'nielsen' ? 'C' : 'J';
+        expect(labels).toContain(`Σ_x ${c}_x`);
+      }
+    }
+    // The cross-entropy steps hold what their names say, checked against a^L from the forward pass.
+    const t = explainBackprop(model, x, y, { cost: 'crossEntropy' });
+    const a = Array.from(t.forward.a[1]!.data);
+    const ys = Array.from(y.data);
+    const value = (name: string): number[] => Array.from((t.steps.find((s) => s.label === name)!.node as Tensor).data);
+    value('−ln a^3').forEach((v, i) => {
+      expect(v).toBeCloseTo(-Math.log(a[i]!), 12);
+    });
+    value('−ln(1 − a^3)').forEach((v, i) => {
+      expect(v).toBeCloseTo(-Math.log(1 - a[i]!), 12);
+    });
+    value('−(1 − y) ln(1 − a^3)').forEach((v, i) => {
+      expect(v).toBeCloseTo(-(1 - ys[i]!) * Math.log(1 - a[i]!), 12);
+    });
+    const cx = t.steps.find((s) => s.label === 'C_x')!;
+    expect(cx.equation).toBe('C_x = Σ_j (−y ln a^3 − (1 − y) ln(1 − a^3))');
+    const q = explainBackprop(model, x, y, { cost: 'quadratic' });
+    expect(q.steps.find((s) => s.label === 'C_x')!.equation).toBe('C_x = ½ ‖a^3 − y‖²');
+  });
+
+  it('requires the cost, as compareWithBackprop does', () => {
+    const { model, x, y } = setup([2, 3, 2], 2, 3);
+    expect(() => explainBackprop(model, x, y, undefined as never)).toThrow(/^explainBackprop: .*cost/);
+    expect(() => explainBackprop(model, x, y, { notation: 'nielsen' } as never)).toThrow(/^explainBackprop: options\.cost is required/);
+  });
+
   it('rejects a model that is not an MLP and unknown options, naming the function', () => {
     const { model, x, y } = setup([2, 3, 2], 2, 3);
-    expect(() => explainBackprop({} as MLP, x, y)).toThrow(/explainBackprop.*MLP/);
-    expect(() => explainBackprop(model, x, y, { notation: 'bishop' as NotationName })).toThrow(/explainBackprop.*notation/);
+    expect(() => explainBackprop({} as MLP, x, y, { cost: 'quadratic' })).toThrow(/explainBackprop.*MLP/);
+    expect(() => explainBackprop(model, x, y, { cost: 'quadratic', notation: 'bishop' as NotationName })).toThrow(/explainBackprop.*notation/);
     expect(() => explainBackprop(model, x, y, { cost: 'hinge' as 'quadratic' })).toThrow(/explainBackprop.*cost/);
   });
 });

@@ -12,7 +12,7 @@ function batch(m: number, n: number): Tensor {
 
 describe('module scopes', () => {
   it("Module.call records forward's ops under the module path; parameters carry their owner's path", () => {
-    const model = new MLP([4, 5, 3], { seed: 2 });
+    const model = new MLP([4, 5, 3], { outputActivation: 'sigmoid', seed: 2 });
     expect(model.scopeName).toBe('MLP');
     expect(model.layers[1]!.scopeName).toBe('layers.1');
     expect(model.layers[0]!.weight.scope).toBe('MLP/layers.0');
@@ -54,7 +54,7 @@ describe('MLP graph pictures', () => {
   const sizes = [4, 6, 5, 3];
   const m = 10;
   function graph() {
-    const model = new MLP(sizes, { seed: 4 });
+    const model = new MLP(sizes, { outputActivation: 'sigmoid', seed: 4 });
     const cost = quadraticCost(model.call(batch(m, 4)), batch(m, 3));
     return { model, cost };
   }

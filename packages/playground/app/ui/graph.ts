@@ -1,21 +1,24 @@
-import { toSvg } from '@pullback/autograd';
+import { toDot } from '@pullback/autograd';
 import type { Node } from '@pullback/autograd';
 import type { StepView } from '../../src/engine.ts';
+import { Layout } from './layout.ts';
 
 /**
- * The graph as the engine draws it (toSvg: Graphviz in WebAssembly), then marked up for stepping:
+ * The graph as the engine draws it (toDot, laid out by Graphviz in WebAssembly in a worker, see
+ * Layout), then marked up for stepping:
  * each node group's <title> is its DOT id (`n12`), each edge's is `n3->n12`.
  */
 export class GraphView {
   private nodes = new Map<string, SVGGElement>();
   private edges = new Map<string, SVGGElement>();
+  private readonly layout = new Layout();
 
   constructor(private readonly container: HTMLElement) {}
 
   /** Draw the graph; resolves false when a newer render started meanwhile (this one is dropped). */
   async render(output: Node, isCurrent: () => boolean): Promise<boolean> {
-    const svg = await toSvg(output);
-    if (!isCurrent()) return false;
+    const svg = await this.layout.run(toDot(output));
+    if (svg === null || !isCurrent()) return false;
     this.container.innerHTML = svg;
     this.nodes.clear();
     this.edges.clear();

@@ -1,5 +1,6 @@
 import type { StepView } from '../../src/engine.ts';
 import { closeEnough } from '../../src/numbers.ts';
+import { isAsked, questionKey, showsFormula } from '../../src/quiz.ts';
 import { fmt, h } from './dom.ts';
 
 export interface StepContext {
@@ -69,10 +70,10 @@ function quizCell(ctx: StepContext, step: StepView, i: number, key: string): HTM
 
 function inputsTable(ctx: StepContext, step: StepView): HTMLElement {
   const rows = step.inputs.map((inp, i) => {
-    const key = `${step.index}:${i}`;
+    const key = questionKey(step, i);
     const role = step.inputs.length > 1 ? `${ROLES[i] ?? `#${i + 1}`} = ` : 'x = ';
     const constant = inp.sent === null;
-    const asked = ctx.quiz && !constant && inp.local !== null && !ctx.solved.has(key);
+    const asked = isAsked(step, i, ctx.quiz, ctx.solved);
     const local = constant
       ? h('td', {}, 'constant')
       : asked
@@ -120,7 +121,11 @@ export function renderStep(container: HTMLElement, ctx: StepContext): void {
       h('dt', {}, `cotangent arriving, ∂${out}/∂${step.label}`),
       h('dd', { class: 'cotangent', 'data-value': step.cotangent }, fmt(step.cotangent)),
       step.leaf ? null : h('dt', {}, 'local derivative'),
-      step.leaf ? null : h('dd', { class: 'formula' }, step.formula),
+      step.leaf
+        ? null
+        : showsFormula(step, ctx.quiz, ctx.solved)
+          ? h('dd', { class: 'formula' }, step.formula)
+          : h('dd', { class: 'formula hidden-answer' }, 'hidden until you answer below'),
     ),
     step.leaf
       ? h('p', {}, `A leaf: the cotangents from all its uses have been added up, so ∂${out}/∂${step.label} = ${fmt(step.cotangent)} is its gradient.`)
