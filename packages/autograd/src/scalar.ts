@@ -156,7 +156,7 @@ export class Scalar extends Node {
   }
   /** The accumulated gradient as a Scalar: differentiable after backward({ createGraph: true }). */
   get gradScalar(): Scalar | null {
-    if (this._g === 0) return this._grad as Scalar | null;
+    if (this._g === 0 && this._cotangents === null) return this._grad as Scalar | null;
     return new Scalar(this.grad);
   }
 
