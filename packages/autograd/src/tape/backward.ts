@@ -2,7 +2,7 @@
 // node's pullback) and its options.
 import { AnomalyError, GraphError, ValueError, describeValue } from '../errors.ts';
 import { modes } from './modes.ts';
-import { type Node, free } from './node.ts';
+import { Node, free } from './node.ts';
 import { checkUnchanged } from './record.ts';
 import { describeInputs } from './site.ts';
 
@@ -255,4 +255,3 @@ function park(order: readonly Node[], wrt: readonly Node[]): [Node, Node | null,
   }
   return parked;
 }
-

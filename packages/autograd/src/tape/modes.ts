@@ -17,7 +17,6 @@ export const modes = {
 
 // ---- grad mode -------------------------------------------------------------------------------
 
-
 export function isGradEnabled(): boolean {
   return modes.grad;
 }
@@ -50,7 +49,6 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
 }
 
 // ---- anomaly mode ----------------------------------------------------------------------------
-
 
 export function isAnomalyEnabled(): boolean {
   return modes.anomaly;
@@ -85,7 +83,6 @@ export function detectAnomaly<T>(fn: () => T): T {
  */
 // ---- scopes ----------------------------------------------------------------------------------
 
-
 /**
  * Record the ops of `fn` inside a named scope (nested scopes join with '/'). Graph pictures can
  * then collapse a whole layer into one node. Modules use it for their forward pass.
@@ -100,4 +97,3 @@ export function withScope<T>(name: string, fn: () => T): T {
     modes.scope = prev;
   }
 }
-

@@ -100,7 +100,8 @@ export abstract class Node {
     this._extrasForWrite().retainsGrad = retains;
   }
   _extrasForWrite(): NodeExtras {
-    return (this._extras ??= new NodeExtras());
+    if (this._extras === null) this._extras = new NodeExtras();
+    return this._extras;
   }
 
   /** Ones of this node's shape: the seed for a scalar root. */
@@ -228,4 +229,3 @@ export function free(node: Node, cotangent: Node | number, passSize: number): vo
   node.inputs = null;
   node.freed = true;
 }
-

@@ -89,4 +89,3 @@ function modifiedError(fn: string, node: Node, what: string): GraphError {
       'or write into a copy (tensor(x.data) copies) instead of into a recorded tensor',
   );
 }
-

@@ -45,4 +45,3 @@ export function userSite(): string {
 export function describeInputs(inputs: readonly Node[]): string {
   return inputs.map((n) => (n.name ? `${n.name}: ` : '') + n._describe()).join(', ');
 }
-
