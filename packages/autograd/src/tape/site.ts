@@ -7,8 +7,10 @@ function engineLocation(): { path: string; folder: boolean } | null {
   const url: unknown = import.meta.url;
   if (typeof url !== 'string') return null;
   const path = locationPath(url);
-  const slash = path.lastIndexOf('/');
-  return /^tape\.[cm]?[jt]s$/.test(path.slice(slash + 1)) ? { path: path.slice(0, slash + 1), folder: true } : { path, folder: false };
+  // Unbundled, this file is <engine>/tape/site.{ts,js}: every file under <engine>/ is the engine.
+  // Bundled, it was renamed, and the engine is the one file it landed in.
+  const m = /^(.*\/)tape\/site\.[cm]?[jt]s$/.exec(path);
+  return m ? { path: m[1]!, folder: true } : { path, folder: false };
 }
 
 /** A file URL, path or http URL as a comparable path: no scheme for files, no query or hash, `/` separators. */
