@@ -217,7 +217,7 @@ export const elementwise = area('elementwise', [
     name: 'a plain array as the mask',
     fn: 'where',
     error: ValueError,
-    message: /^where: cond must be a Tensor mask, got object/,
+    message: /^where: cond must be a Tensor, got an array/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -265,7 +265,7 @@ export const elementwise = area('elementwise', [
     name: 'a numeric string as an operand',
     fn: 'mul',
     error: ValueError,
-    message: /^mul: expected a Tensor or a number, got string 2/,
+    message: /^mul: b must be a Tensor or a number, got string "2"/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -276,7 +276,7 @@ export const elementwise = area('elementwise', [
     name: 'a boolean exponent',
     fn: 'pow',
     error: ValueError,
-    message: /^pow: expected a Tensor or a number, got boolean true/,
+    message: /^pow: b must be a Tensor or a number, got boolean true/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };

@@ -1,4 +1,5 @@
 import { GraphError, ShapeError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
+import { checkBoolean, checkOptions } from './args.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
 import { type Node, record, runBackward, withGradMode } from './tape.ts';
 import { Tensor, shareData } from './tensor.ts';
@@ -137,8 +138,10 @@ export function valueAndGrad(f: (...args: any[]) => any, options: ValueAndGradOp
  * valueAndGrad whose errors name `fn`: the transform the user called (hessian and hvp are built
  * on grad, and their errors must say so).
  */
-function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAndGradOptions): (...args: any[]) => [any, any] {
+function valueAndGradAs(fn: string, f: (...args: any[]) => any, opts: ValueAndGradOptions | undefined): (...args: any[]) => [any, any] {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  const options = checkOptions<ValueAndGradOptions>(fn, opts, fn === 'valueAndGrad' ? ['argnums', 'hasAux'] : ['argnums']);
+  if (options.hasAux !== undefined) checkBoolean(fn, 'hasAux', options.hasAux);
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
@@ -160,7 +163,7 @@ function valueAndGradAs(fn: string, f: (...args: any[]) => any, options: ValueAn
 
 /** ∇f: a function returning the gradient of scalar-valued f, shaped like its argument(s). */
 export function grad(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
-  return gradAs('valueAndGrad', f, options);
+  return gradAs('grad', f, options);
 }
 
 function gradAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
@@ -257,8 +260,9 @@ export function jacobian(f: (...args: any[]) => any, options: GradOptions = {}):
   return jacobianAs('jacobian', f, options);
 }
 
-function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions): (...args: any[]) => any {
+function jacobianAs(fn: string, f: (...args: any[]) => any, opts: GradOptions | undefined): (...args: any[]) => any {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  const options = checkOptions<GradOptions>(fn, opts, ['argnums']);
   return (...args: any[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
@@ -281,6 +285,7 @@ function jacobianAs(fn: string, f: (...args: any[]) => any, options: GradOptions
 
 /** The Hessian of scalar-valued f: jacobian(grad(f)), shape x.shape ++ x.shape. */
 export function hessian(f: (...args: any[]) => any, options: GradOptions = {}): (...args: any[]) => any {
+  if (typeof f !== 'function') throw new ValueError('hessian', `expected a function, got ${describeValue(f)}`);
   return jacobianAs('hessian', gradAs('hessian', f, options), options);
 }
 

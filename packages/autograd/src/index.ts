@@ -10,6 +10,8 @@ export * from './ops/index.ts';
 export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyError, formatShape, formatValue } from './errors.ts';
 export { MAX_TENSOR_SIZE } from './shape.ts';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.ts';
+export { sigmoidLogits } from './ops/unary.ts';
+export type { ReduceOptions, KeepDims } from './ops/reduce.ts';
 export type { GradOptions, ValueAndGradOptions } from './functional.ts';
 export { flatten } from './tree.ts';
 export type { Tree, Flat } from './tree.ts';

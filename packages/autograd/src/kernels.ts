@@ -1,4 +1,5 @@
 // Plain loops over typed arrays. No tape here: ops call these for their forward values.
+import { checkResultSize } from './args.ts';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from './shape.ts';
 import type { Shape } from './shape.ts';
 import { Tensor, arrayFor } from './tensor.ts';
@@ -11,7 +12,7 @@ export function mapUnary(x: Tensor, f: (v: number) => number, fn = ''): Tensor {
   const n = src.length;
   switch (fn) {
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]! , 0);
+      for (let i = 0; i < n; i++) out[i] = Math.max(src[i]!, 0);
       break;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -src[i]!;
@@ -73,6 +74,7 @@ export function mapBinary(fn: string, a: Tensor, b: Tensor, f: (x: number, y: nu
     return new Tensor(out, a.shape, dtype);
   }
   const shape = broadcastShapes(fn, a.shape, b.shape);
+  checkResultSize(fn, shape);
   const out = arrayFor(dtype, sizeOf(shape));
   if (b.size === 1 || a.size === 1) {
     binaryRow(fn, f, out, 0, A, 0, a.size === 1 ? 0 : 1, B, 0, b.size === 1 ? 0 : 1, out.length);

@@ -43,11 +43,13 @@ const DIV: ScalarRule = {
 };
 // z = −x  =>  dx = −dz
 const NEG: ScalarRule = { op: 'neg', partials: [MINUS_ONE], derivatives: [MINUS_ONE] };
-// z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x (taken as 0 where x = 0, as PyTorch does)
+// z = x^y  =>  dx = dz y x^(y−1), 0 wherever y = 0 (x⁰ is constant in x);
+//              dy = dz z ln x, 0 where x = 0 and y ≥ 0 (the limit), NaN for x < 0
+// (PyTorch's pow_backward, the same as the Tensor rule at every point)
 const POW: ScalarRule = {
   op: 'pow',
-  partials: [(x, y) => y * x ** (y - 1), (x, _, z) => (x === 0 ? 0 : z * Math.log(x))],
-  derivatives: [(x, y) => y.mul(x.pow(y.sub(1))), (x, _, z) => (x.data === 0 ? 0 : z.mul(x.log()))],
+  partials: [(x, y) => (y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
+  derivatives: [(x, y) => (y.data === 0 ? 0 : y.mul(x.pow(y.sub(1)))), (x, y, z) => (x.data === 0 && y.data >= 0 ? 0 : z.mul(x.log()))],
 };
 // z = eˣ  =>  dx = dz z
 const EXP: ScalarRule = { op: 'exp', partials: [(_, __, z) => z], derivatives: [(_, __, z) => z] };
@@ -73,8 +75,8 @@ const SIGMOID: ScalarRule = {
   partials: [(x, _, z) => z * sigmoidValue(-x)],
   derivatives: [(x, _, z) => z.mul(x.neg().sigmoid())],
 };
-// z = max(x, 0)  =>  dx = dz [x > 0]
-const RELU: ScalarRule = { op: 'relu', partials: [(x) => (x > 0 ? 1 : 0)], derivatives: [(x) => (x.data > 0 ? 1 : 0)] };
+// z = max(x, 0)  =>  dx = dz [x > 0]; at x = NaN the cotangent passes (as the Tensor rule), never a 0 that hides it
+const RELU: ScalarRule = { op: 'relu', partials: [(x) => (x <= 0 ? 0 : 1)], derivatives: [(x) => (x.data <= 0 ? 0 : 1)] };
 
 /** The pullback shared by every scalar op: dz times each needed local derivative, as Scalars. */
 function scalarPullback(dz: Scalar, needs: readonly boolean[], node: Node): (Scalar | null)[] {
@@ -206,7 +208,7 @@ export class Scalar extends Node {
     return apply(SIGMOID, [this], sigmoidValue(this.data));
   }
   relu(): Scalar {
-    return apply(RELU, [this], Math.max(this.data , 0));
+    return apply(RELU, [this], Math.max(this.data, 0));
   }
 
   // ---- tape hooks --------------------------------------------------------------------------

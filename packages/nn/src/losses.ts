@@ -22,6 +22,7 @@ import {
   neg,
   record,
   reshape,
+  sigmoidLogits,
   softplus,
   square,
   sub,
@@ -42,7 +43,7 @@ export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
 export const LOG_EPSILON = 1e-12;
 
 function reductionOf(fn: string, options: unknown): Reduction {
-  return checkChoice(fn, 'reduction', checkOptions<LossOptions>(fn, options).reduction ?? 'mean', REDUCTIONS);
+  return checkChoice(fn, 'reduction', checkOptions<LossOptions>(fn, options, ['reduction']).reduction ?? 'mean', REDUCTIONS);
 }
 
 function reduce(x: Tensor, reduction: Reduction): Tensor {
@@ -184,7 +185,8 @@ export function crossEntropyCost(a: Tensor, y: Tensor, options?: LossOptions): T
   checkRank(fn, 'prediction', p);
   const reduction = reductionOf(fn, options);
   checkProbabilities(fn, p);
-  const z = p.op === 'sigmoid' && p.inputs !== null ? (p.inputs[0] as Tensor) : null;
+  // The engine's own sigmoid, recognised by identity: a user op named 'sigmoid' computes something else
+  const z = sigmoidLogits(p);
   const perUnit = z === null ? bernoulliNll(p, t) : add(mul(t, softplus(neg(z))), mul(sub(1, t), softplus(z)));
   return reduce(sum(perUnit, -1), reduction);
 }

@@ -27,7 +27,7 @@ export function weightParameters(model: Module): Tensor[] {
 export function l2Penalty(source: Module | readonly Tensor[], lambda: number, options: L2Options): Tensor {
   const fn = 'l2Penalty';
   checkPositive(fn, 'lambda', lambda, true);
-  const o = checkOptions<L2Options>(fn, options);
+  const o = checkOptions<L2Options>(fn, options, ['convention', 'trainingSetSize']);
   const convention = checkChoice(fn, 'convention', o.convention, ['batch', 'trainingSet'] as const);
   let n = 1;
   if (convention === 'trainingSet') {

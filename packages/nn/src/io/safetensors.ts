@@ -106,8 +106,7 @@ function rawBytes(data: Float64Array | Float32Array): Uint8Array {
 export function saveSafetensors(module: Module, options: SaveSafetensorsOptions = {}): Uint8Array {
   const fn = 'saveSafetensors';
   const m = checkModule(fn, module);
-  const o = checkOptions<SaveSafetensorsOptions>(fn, options);
-  checkKeys(fn, o, ['metadata']);
+  const o = checkOptions<SaveSafetensorsOptions>(fn, options, ['metadata']);
   const header: Record<string, unknown> = {};
   if (o.metadata !== undefined) {
     const md: unknown = o.metadata;

@@ -50,7 +50,7 @@ export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: Expla
   if (!(model instanceof MLP)) throw new ValueError(fn, `model must be an MLP, got ${describe(model)}`);
   checkTensor(fn, 'x', x);
   checkTensor(fn, 'y', y);
-  const o = checkOptions<ExplainBackpropOptions>(fn, options);
+  const o = checkOptions<ExplainBackpropOptions>(fn, options, ['cost', 'notation', 'reduction']);
   const costName = checkChoice(fn, 'cost', o.cost ?? 'quadratic', COSTS);
   const n = notation(checkChoice(fn, 'notation', o.notation ?? 'nielsen', NOTATIONS));
   const reduction = checkChoice(fn, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
