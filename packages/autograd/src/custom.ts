@@ -1,5 +1,5 @@
 import { ValueError, describeValue } from './errors.ts';
-import { noGrad, record } from './tape.ts';
+import { type Node, noGrad, record } from './tape.ts';
 import { Tensor, lift, shareData } from './tensor.ts';
 import type { TensorLike } from './tensor.ts';
 
@@ -39,6 +39,16 @@ export function defineOp(name: string, forward: (...inputs: Tensor[]) => OpResul
     }
     const { output, pullback } = result;
     const out = shareData(output, output.shape);
-    return record(name, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
+    const node = record(name, inputs, out, (dy: Tensor, needs) => pullback(dy, needs));
+    userOps.add(node);
+    return node;
   };
+}
+
+/** Outputs of defineOp ops: whatever their name, they are not the built-in op of that name. */
+const userOps = new WeakSet<Node>();
+
+/** Whether `node` is the output of a user's defineOp op (tools keyed on built-in ops must skip it). */
+export function isUserOp(node: Node): boolean {
+  return userOps.has(node);
 }

@@ -11,7 +11,6 @@ export { PullbackError, ShapeError, DTypeError, ValueError, GraphError, AnomalyE
 export { MAX_TENSOR_SIZE } from './shape.ts';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.ts';
 export { sigmoidLogits } from './ops/unary.ts';
-export type { ReduceOptions, KeepDims } from './ops/reduce.ts';
 export type { GradOptions, ValueAndGradOptions } from './functional.ts';
 export { flatten } from './tree.ts';
 export type { Tree, Flat } from './tree.ts';

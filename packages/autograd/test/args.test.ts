@@ -2,7 +2,27 @@
 // name each functional transform signs its errors with. (Bad types and sizes are in the
 // bad-input catalogue, test/catalogue/args.entries.ts.)
 import { describe, expect, it } from 'vitest';
-import { type Tensor, ValueError, grad, hessian, jacobian, logSoftmax, logSumExp, max, mean, min, relu, scalar, softmax, sum, tensor } from '../src/index.ts';
+import {
+  type Tensor,
+  ValueError,
+  defineOp,
+  explain,
+  grad,
+  hessian,
+  jacobian,
+  logSoftmax,
+  logSumExp,
+  max,
+  mean,
+  min,
+  mul,
+  onesLike,
+  relu,
+  scalar,
+  softmax,
+  sum,
+  tensor,
+} from '../src/index.ts';
 
 const m = () =>
   tensor([
@@ -68,5 +88,23 @@ describe('every functional transform signs its own errors', () => {
     ['hessian', () => hessian((x: Tensor) => x)(tensor([1, 2]))],
   ] as const)('%s', (name, call) => {
     expect(call).toThrow(new RegExp(`^${name}: `));
+  });
+});
+
+describe('Tensor methods take the same reduction options', () => {
+  it('x.max({ axis, keepDims }) and x.softmax({ axis })', () => {
+    expect(m().max({ axis: 1, keepDims: true }).shape).toEqual([2, 1]);
+    expect(Array.from(m().sum(0, { keepDims: true }).data)).toEqual([5, 7, 9]);
+    expect(Array.from(m().softmax({ axis: 0 }).data)).toEqual(Array.from(softmax(m(), 0).data));
+  });
+});
+
+describe('explain never takes a user op for the built-in of the same name', () => {
+  it("defineOp('sigmoid', …) gets no built-in formula or elementwise local derivative", () => {
+    const mirrored = defineOp('sigmoid', (x: Tensor) => ({ output: sum(x), pullback: (dy: Tensor) => [mul(onesLike(x), dy)] }));
+    const x = tensor([1, 2], { requiresGrad: true });
+    const step = explain(mirrored(x)).steps.find((s) => s.op === 'sigmoid')!;
+    expect(step.formula).toBe('custom pullback');
+    expect(step.inputs[0]!.local).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { Node, noGrad, runBackward } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
 import { Scalar } from '../scalar.ts';
 import { full } from '../create.ts';
+import { isUserOp } from '../custom.ts';
 import { checkNode, label, shapeLabel, summarize } from './walk.ts';
 
 /** Local derivative of each built-in op, as the trace prints it (x, y are the inputs, z the output). */
@@ -12,7 +13,7 @@ const FORMULAS: Record<string, string> = {
   mul: '∂z/∂x = y, ∂z/∂y = x',
   div: '∂z/∂x = 1/y, ∂z/∂y = −x/y²',
   neg: '∂z/∂x = −1',
-  pow: '∂z/∂x = y·x^(y−1), ∂z/∂y = z·ln x',
+  pow: '∂z/∂x = y·x^(y−1) (0 where y = 0), ∂z/∂y = z·ln x (0 where x = 0, y ≥ 0)',
   exp: '∂z/∂x = eˣ',
   log: '∂z/∂x = 1/x',
   sqrt: '∂z/∂x = 1/(2√x)',
@@ -139,7 +140,8 @@ export interface Trace {
 }
 
 function localDerivative(node: Node, index: number): Node | null {
-  if (!ELEMENTWISE.has(node.op) || node.pullback === null) return null;
+  // Keyed on the built-in op's name, so a user's defineOp('mul', …) (any algebra) is never probed as one
+  if (!ELEMENTWISE.has(node.op) || isUserOp(node) || node.pullback === null) return null;
   const input = node.inputs![index]!;
   const ones = node instanceof Scalar ? new Scalar(1) : full((node as Tensor).shape, 1, (node as Tensor).dtype);
   const needs = node.inputs!.map((_, i) => i === index);
@@ -186,7 +188,7 @@ export function explain(output: Node, options: ExplainOptions | Node = {}): Trac
       shape: shapeLabel(node),
       value: node,
       cotangent: cot,
-      formula: node.inputs === null ? 'leaf: the cotangent is its gradient' : (FORMULAS[node.op] ?? 'custom pullback'),
+      formula: node.inputs === null ? 'leaf: the cotangent is its gradient' : ((isUserOp(node) ? undefined : FORMULAS[node.op]) ?? 'custom pullback'),
       inputs: (node.inputs ?? []).map((x, i) => ({ node: x, label: show(x), cotangent: sent[i] ?? null, local: localDerivative(node, i) })),
       ...(equation !== undefined && { equation }),
       ...(a?.symbol !== undefined && { symbol: a.symbol }),
