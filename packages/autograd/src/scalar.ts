@@ -43,13 +43,13 @@ const DIV: ScalarRule = {
 };
 // z = −x  =>  dx = −dz
 const NEG: ScalarRule = { op: 'neg', partials: [MINUS_ONE], derivatives: [MINUS_ONE] };
-// z = x^y  =>  dx = dz y x^(y−1), 0 wherever y = 0 (x⁰ is constant in x);
+// z = x^y  =>  dx = dz y x^(y−1) (0 wherever y = 0; taken as 0 at x = y = 0, not 0·∞);
 //              dy = dz z ln x, 0 where x = 0 and y ≥ 0 (the limit), NaN for x < 0
-// (PyTorch's pow_backward, the same as the Tensor rule at every point)
+// (PyTorch's pow_backward, and the Tensor rule at every point, to second order)
 const POW: ScalarRule = {
   op: 'pow',
-  partials: [(x, y) => (y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
-  derivatives: [(x, y) => (y.data === 0 ? 0 : y.mul(x.pow(y.sub(1)))), (x, y, z) => (x.data === 0 && y.data >= 0 ? 0 : z.mul(x.log()))],
+  partials: [(x, y) => (x === 0 && y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
+  derivatives: [(x, y) => (x.data === 0 && y.data === 0 ? 0 : y.mul(x.pow(y.sub(1)))), (x, y, z) => (x.data === 0 && y.data >= 0 ? 0 : z.mul(x.log()))],
 };
 // z = eˣ  =>  dx = dz z
 const EXP: ScalarRule = { op: 'exp', partials: [(_, __, z) => z], derivatives: [(_, __, z) => z] };

@@ -50,17 +50,19 @@ export function neg(a: Tensor): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = operands('pow', a, b);
   const out = mapBinary('pow', x, y, Math.pow);
-  // z = x^y  =>  dx = dz y x^(y−1), taken as 0 wherever y = 0 (x⁰ is constant in x: no 0·∞ at x = 0);
-  //              dy = dz z ln x, taken as 0 where x = 0 and y ≥ 0 (the limit), NaN for x < 0
-  // (PyTorch's pow_backward). Masked entries compute on a safe operand (y = 1, x = 1) so that
-  // no Inf or NaN sits under the mask, where a second derivative would turn it into 0·∞ = NaN.
+  // z = x^y  =>  dx = dz y x^(y−1): 0 wherever y = 0, as PyTorch's pow_backward (y·x^(y−1) is
+  //              0·finite there, kept as a product so that its derivative in y, x^(y−1), stays
+  //              exact), and taken as 0 at x = y = 0, where x⁰ is constant but the product is 0·∞;
+  //              dy = dz z ln x, taken as 0 where x = 0 and y ≥ 0 (the limit), NaN for x < 0.
+  // Masked entries compute on a safe operand (y = 1, x = 1) so that no Inf or NaN sits under the
+  // mask, where a second derivative would turn it into 0·∞ = NaN.
   return record('pow', [x, y], out, (dz: Tensor, needs) => {
     let dx: Tensor | null = null;
     let dy: Tensor | null = null;
     if (needs[0]) {
-      const exponentZero = equal(y, 0);
-      const ySafe = where(exponentZero, 1, y);
-      dx = mul(dz, where(exponentZero, 0, mul(ySafe, pow(x, sub(ySafe, 1)))));
+      const constantInX = mul(equal(x, 0), equal(y, 0));
+      const ySafe = where(constantInX, 1, y);
+      dx = mul(dz, where(constantInX, 0, mul(ySafe, pow(x, sub(ySafe, 1)))));
     }
     if (needs[1]) {
       const limitZero = mul(equal(x, 0), greaterEqual(y, 0));
