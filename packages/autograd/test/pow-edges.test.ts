@@ -86,8 +86,8 @@ describe('pow gradients at the edge points (PyTorch pow_backward)', () => {
 });
 
 describe('pow: ∂/∂x stays differentiable in y at y = 0 (x ≠ 0)', () => {
-  // ∂²z/∂y∂x = x^(y−1) (1 + y ln x) = 1/x at y = 0: a mask on y = 0 would make it 0
-  it.each([0.5, -2, 3])('x = %d, y = 0', (x) => {
+  // ∂²z/∂y∂x = x^(y−1) (1 + y ln x) = 1/x at y = 0 (x > 0; for x < 0, ln x is NaN): a mask on y = 0 would make it 0
+  it.each([0.5, 3])('x = %d, y = 0', (x) => {
     const dzdx = (p: Tensor, q: Tensor) => (grad((a: Tensor, b: Tensor) => pow(a, b), { argnums: 0 })(p, q) as Tensor).sum();
     const tensorMixed = (grad(dzdx, { argnums: 1 })(tensor(x), tensor(0)) as Tensor).item();
     same(tensorMixed, 1 / x, 'Tensor ∂²z/∂y∂x');
