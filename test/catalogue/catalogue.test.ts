@@ -17,6 +17,7 @@ import { backwardPass, customOps, functional, graphTools } from './tape.entries.
 import { layers, losses } from './layers.entries.ts';
 import { batching, comparison, optimizers, penalty } from './training.entries.ts';
 import { idx, json, safetensors } from './io.entries.ts';
+import { argumentTypes, optionObjects, resultSizes } from './args.entries.ts';
 
 const entries: Entry[] = [
   ...creation,
@@ -37,6 +38,9 @@ const entries: Entry[] = [
   ...safetensors,
   ...json,
   ...idx,
+  ...argumentTypes,
+  ...resultSizes,
+  ...optionObjects,
 ];
 
 const STRICT = process.env.CATALOGUE_STRICT === '1';

@@ -218,7 +218,7 @@ export const elementwise = area('elementwise', [
     name: 'a plain array as the mask',
     fn: 'where',
     error: ValueError,
-    message: /^where: cond must be a Tensor mask, got object/,
+    message: /^where: cond must be a Tensor, got an array/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -266,7 +266,7 @@ export const elementwise = area('elementwise', [
     name: 'a numeric string as an operand',
     fn: 'mul',
     error: ValueError,
-    message: /^mul: expected a Tensor, a Scalar or a number as the second argument, got string 2/,
+    message: /^mul: b must be a Tensor, a Scalar or a number, got string "2"/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -277,7 +277,7 @@ export const elementwise = area('elementwise', [
     name: 'a boolean exponent',
     fn: 'pow',
     error: ValueError,
-    message: /^pow: expected a Tensor, a Scalar or a number as the second argument, got boolean true/,
+    message: /^pow: b must be a Tensor, a Scalar or a number, got boolean true/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };

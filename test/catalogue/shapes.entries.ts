@@ -89,7 +89,7 @@ export const shapes = area('shape ops', [
     name: 'a fractional axis in perm',
     fn: 'transpose',
     error: ValueError,
-    message: /^transpose: axis must be an integer, got 0\.5/,
+    message: /^transpose: perm\[\d\] must be an integer, got number 0\.5/,
     setup: () => {
       const x = m23();
       return { watch: { tensors: [x] }, x };
@@ -314,7 +314,7 @@ export const reductions = area('reductions', [
     name: 'a fractional axis',
     fn: 'logSoftmax',
     error: ValueError,
-    message: /^logSoftmax: axis must be an integer, got 1\.5/,
+    message: /^logSoftmax: axis must be an integer, got number 1\.5/,
     setup: () => {
       const x = m23();
       return { watch: { tensors: [x] }, x };

@@ -211,9 +211,9 @@ export const customOps = area('defineOp', [
 export const functional = area('functional', [
   entry({
     name: 'argnums naming a fourth argument of two',
-    fn: 'valueAndGrad',
+    fn: 'grad',
     error: ValueError,
-    message: /^valueAndGrad: argnums \[0,3\] names argument 3, but the function was called with 2 argument\(s\)/,
+    message: /^grad: argnums \[0,3\] names argument 3, but the function was called with 2 argument\(s\)/,
     setup: () => {
       const a = m23();
       const b = m23();
@@ -223,9 +223,9 @@ export const functional = area('functional', [
   }),
   entry({
     name: 'a negative argnums',
-    fn: 'valueAndGrad',
+    fn: 'grad',
     error: ValueError,
-    message: /^valueAndGrad: argnums -1 names argument -1, but the function was called with 1 argument\(s\)/,
+    message: /^grad: argnums -1 names argument -1, but the function was called with 1 argument\(s\)/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };
@@ -234,9 +234,9 @@ export const functional = area('functional', [
   }),
   entry({
     name: 'argnums given as a string',
-    fn: 'valueAndGrad',
+    fn: 'grad',
     error: ValueError,
-    message: /^valueAndGrad: argnums .*integer/,
+    message: /^grad: argnums .*integer/,
     setup: () => {
       const a = m23();
       return { watch: { tensors: [a] }, a };

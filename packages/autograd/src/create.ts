@@ -1,5 +1,6 @@
 import { ValueError, describeValue, formatShape } from './errors.ts';
 import { checkShape, checkSize, sizeOf } from './shape.ts';
+import { checkBoolean, checkNumber, checkOptions, checkResultSize } from './args.ts';
 import { Tensor, arrayFor } from './tensor.ts';
 import type { DType } from './tensor.ts';
 
@@ -60,15 +61,22 @@ function fill(fn: string, data: Nested, shape: number[], out: Float64Array | Flo
  * A tensor from a number, nested arrays or a typed array (copied: the user's data is never
  * aliased). dtype defaults to float64, or float32 for a Float32Array.
  */
-export function tensor(data: Nested | ArrayLike<number>, options: TensorOptions = {}): Tensor {
+export function tensor(data: Nested | ArrayLike<number>, options?: TensorOptions): Tensor {
   const fn = 'tensor';
+  const o = checkOptions<TensorOptions>(fn, options, ['dtype', 'requiresGrad', 'name', 'shape']);
+  if (data instanceof DataView) {
+    throw new ValueError(
+      fn,
+      `cannot make a tensor from a DataView; expected a number, nested arrays of numbers or a typed array (e.g. new Float64Array(view.buffer))`,
+    );
+  }
   const isTyped = ArrayBuffer.isView(data);
-  const dtype = checkDType(fn, options.dtype ?? (data instanceof Float32Array ? 'float32' : 'float64'));
+  const dtype = checkDType(fn, o.dtype ?? (data instanceof Float32Array ? 'float32' : 'float64'));
   let t: Tensor;
-  if (isTyped || options.shape !== undefined) {
+  if (isTyped || o.shape !== undefined) {
     const flat = data as ArrayLike<number>;
     if (!isTyped && !Array.isArray(flat)) throw new ValueError(fn, `with { shape } the data must be flat; got ${describeValue(data)}`);
-    const shape = options.shape === undefined ? [flat.length] : checkShape(fn, options.shape);
+    const shape = o.shape === undefined ? [flat.length] : checkShape(fn, o.shape);
     if (sizeOf(shape) !== flat.length) {
       throw new ValueError(fn, `${flat.length} values cannot fill shape ${formatShape(shape)}; expected ${sizeOf(shape)} values`);
     }
@@ -87,8 +95,8 @@ export function tensor(data: Nested | ArrayLike<number>, options: TensorOptions 
   } else {
     throw new ValueError(fn, `cannot make a tensor from ${describeValue(data)}; expected a number, nested arrays of numbers or a typed array`);
   }
-  if (options.requiresGrad) t.requiresGrad = true;
-  if (options.name !== undefined) t.name = options.name;
+  if (o.requiresGrad !== undefined && checkBoolean(fn, 'requiresGrad', o.requiresGrad)) t.requiresGrad = true;
+  if (o.name !== undefined) t.name = o.name;
   return t;
 }
 
@@ -124,10 +132,14 @@ export function onesLike(x: Tensor): Tensor {
 
 /** [start, start+step, ...) below `stop`, like NumPy's arange. */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float64'): Tensor {
+  checkNumber('arange', stop === undefined ? 'stop' : 'start', start);
+  if (stop !== undefined) checkNumber('arange', 'stop', stop);
+  checkNumber('arange', 'step', step);
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new ValueError('arange', `step must be a non-zero finite number, got ${step}`);
   if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError('arange', `start and stop must be finite numbers, got ${start} and ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  checkResultSize('arange', [n]);
   const d = arrayFor(checkDType('arange', dtype), n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;
   return new Tensor(d, [n], dtype);

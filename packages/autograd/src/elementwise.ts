@@ -3,7 +3,8 @@
 // loop of its own and an optional first-order fast path) into the public function, which works on
 // Tensors (broadcasting), on Scalars and on numbers, and into the Tensor and Scalar methods of the
 // same name. One pullback serves every elementwise op on both kinds of value.
-import { ValueError, describeValue } from './errors.ts';
+import { given } from './args.ts';
+import { ValueError } from './errors.ts';
 import { type BinaryRow, mapRows, rowOf } from './kernels.ts';
 import { type Domain, type ElementwiseRule, type FirstOrder, type Primitive, REAL, builtinPrimitives, definePrimitive } from './primitive.ts';
 import { Scalar } from './scalar.ts';
@@ -98,7 +99,7 @@ export function unary(name: string, spec: UnarySpec): UnaryFn {
     if (x instanceof Scalar) return applyScalar(p, [x], value(x._data));
     if (x instanceof Tensor) return applyTensor(p, [x], unaryKernel(p, x));
     if (typeof x === 'number') return fn(lift(name, x, 'float64'));
-    throw new ValueError(name, `expected a Tensor, a Scalar or a number, got ${describeValue(x)}`);
+    throw new ValueError(name, `x must be a Tensor, a Scalar or a number, got ${given(x)}`);
   };
   const p = describe(name, 1, spec, {
     domains: [spec.domain ?? REAL],
@@ -117,12 +118,12 @@ export function binary(name: string, spec: BinarySpec): BinaryFn {
   const { value } = spec;
   const fn = (a: Value | number, b: Value | number): Value => {
     if (a instanceof Scalar || b instanceof Scalar) {
-      const x = toScalar(name, a, 'first');
-      const y = toScalar(name, b, 'second');
+      const x = toScalar(name, a, 'a');
+      const y = toScalar(name, b, 'b');
       return applyScalar(p, [x, y], value(x._data, y._data));
     }
-    if (!(a instanceof Tensor || typeof a === 'number')) throw new ValueError(name, `expected a Tensor, a Scalar or a number as the first argument, got ${describeValue(a)}`);
-    if (!(b instanceof Tensor || typeof b === 'number')) throw new ValueError(name, `expected a Tensor, a Scalar or a number as the second argument, got ${describeValue(b)}`);
+    if (!(a instanceof Tensor || typeof a === 'number')) throw new ValueError(name, `a must be a Tensor, a Scalar or a number, got ${given(a)}`);
+    if (!(b instanceof Tensor || typeof b === 'number')) throw new ValueError(name, `b must be a Tensor, a Scalar or a number, got ${given(b)}`);
     const [x, y] = lift2(name, a, b);
     return applyTensor(p, [x, y], binaryKernel(p, x, y));
   };
@@ -138,10 +139,10 @@ export function binary(name: string, spec: BinarySpec): BinaryFn {
   return Object.assign(fn, { primitive: p, arity: 2 }) as BinaryFn;
 }
 
-function toScalar(name: string, v: Value | number, which: string): Scalar {
+function toScalar(name: string, v: Value | number, which: 'a' | 'b'): Scalar {
   if (v instanceof Scalar) return v;
   if (typeof v === 'number') return new Scalar(v);
-  throw new ValueError(name, `cannot mix a Scalar with ${describeValue(v)} (the ${which} argument): use Scalars and numbers, or Tensors and numbers`);
+  throw new ValueError(name, `${which} must be a Scalar or a number to go with a Scalar, got ${given(v)} (use Scalars and numbers, or Tensors and numbers)`);
 }
 
 // ---- applying a primitive ---------------------------------------------------------------------

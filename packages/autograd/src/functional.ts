@@ -1,4 +1,5 @@
 import { GraphError, ShapeError, ValueError, describeValue, formatShape, formatValue } from './errors.ts';
+import { checkBoolean, checkOptions } from './args.ts';
 import { mul, reshape, stack, sum } from './ops/index.ts';
 import { type Node, record, runBackward, withGradMode } from './tape.ts';
 import { Tensor, shareData } from './tensor.ts';
@@ -191,8 +192,10 @@ export function valueAndGrad(f: AnyFn, options: ValueAndGradOptions = {}): (...a
  * valueAndGrad whose errors name `fn`: the transform the user called (hessian and hvp are built
  * on grad, and their errors must say so).
  */
-function valueAndGradAs(fn: string, f: AnyFn, options: ValueAndGradOptions): (...args: unknown[]) => [unknown, unknown] {
+function valueAndGradAs(fn: string, f: AnyFn, opts: ValueAndGradOptions | undefined): (...args: unknown[]) => [unknown, unknown] {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  const options = checkOptions<ValueAndGradOptions>(fn, opts, fn === 'valueAndGrad' ? ['argnums', 'hasAux'] : ['argnums']);
+  if (options.hasAux !== undefined) checkBoolean(fn, 'hasAux', options.hasAux);
   return (...args: unknown[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
@@ -215,7 +218,7 @@ function valueAndGradAs(fn: string, f: AnyFn, options: ValueAndGradOptions): (..
 /** ∇f: a function returning the gradient of scalar-valued f, shaped like its argument(s). */
 export function grad<A extends unknown[], const N extends Argnums | undefined = undefined>(f: (...args: A) => Tensor, options?: GradOptions<N>): GradFn<A, N>;
 export function grad(f: AnyFn, options: GradOptions = {}): (...args: unknown[]) => unknown {
-  return gradAs('valueAndGrad', f, options);
+  return gradAs('grad', f, options);
 }
 
 function gradAs(fn: string, f: AnyFn, options: GradOptions): (...args: unknown[]) => unknown {
@@ -318,8 +321,9 @@ export function jacobian(f: AnyFn, options: GradOptions = {}): (...args: unknown
   return jacobianAs('jacobian', f, options);
 }
 
-function jacobianAs(fn: string, f: AnyFn, options: GradOptions): (...args: unknown[]) => unknown {
+function jacobianAs(fn: string, f: AnyFn, opts: GradOptions | undefined): (...args: unknown[]) => unknown {
   if (typeof f !== 'function') throw new ValueError(fn, `expected a function, got ${describeValue(f)}`);
+  const options = checkOptions<GradOptions>(fn, opts, ['argnums']);
   return (...args: unknown[]) => {
     const nums = argnumList(fn, options.argnums, args.length);
     const { flats, args: callArgs, standIns } = prepare(fn, args, nums);
@@ -346,6 +350,7 @@ export function hessian<A extends unknown[], const N extends Argnums | undefined
   options?: GradOptions<N>,
 ): GradFn<A, N>;
 export function hessian(f: AnyFn, options: GradOptions = {}): (...args: unknown[]) => unknown {
+  if (typeof f !== 'function') throw new ValueError('hessian', `expected a function, got ${describeValue(f)}`);
   return jacobianAs('hessian', gradAs('hessian', f, options), options);
 }
 

@@ -1,4 +1,5 @@
 // Plain loops over typed arrays. No tape here: ops call these for their forward values.
+import { checkResultSize } from './args.ts';
 import { broadcastShapes, broadcastStrides, sameShape, sizeOf, stridesOf } from './shape.ts';
 import type { Shape } from './shape.ts';
 import { Tensor, arrayFor } from './tensor.ts';
@@ -69,6 +70,7 @@ export function mapRows(fn: string, a: Tensor, b: Tensor, row: BinaryRow): Tenso
     return new Tensor(out, a.shape, dtype);
   }
   const shape = broadcastShapes(fn, a.shape, b.shape);
+  checkResultSize(fn, shape);
   const out = arrayFor(dtype, sizeOf(shape));
   if (b.size === 1 || a.size === 1) {
     row(out, 0, A, 0, a.size === 1 ? 0 : 1, B, 0, b.size === 1 ? 0 : 1, out.length);

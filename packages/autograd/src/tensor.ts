@@ -290,25 +290,25 @@ export class Tensor extends Node {
   square(): Tensor {
     return ops.square(this);
   }
-  sum(axis?: Axis, keepDims = false): Tensor {
+  sum(axis?: Axis | ops.ReduceOptions, keepDims?: ops.KeepDims): Tensor {
     return ops.sum(this, axis, keepDims);
   }
-  mean(axis?: Axis, keepDims = false): Tensor {
+  mean(axis?: Axis | ops.ReduceOptions, keepDims?: ops.KeepDims): Tensor {
     return ops.mean(this, axis, keepDims);
   }
-  max(axis?: Axis, keepDims = false): Tensor {
+  max(axis?: Axis | ops.ReduceOptions, keepDims?: ops.KeepDims): Tensor {
     return ops.max(this, axis, keepDims);
   }
-  min(axis?: Axis, keepDims = false): Tensor {
+  min(axis?: Axis | ops.ReduceOptions, keepDims?: ops.KeepDims): Tensor {
     return ops.min(this, axis, keepDims);
   }
-  logSumExp(axis?: Axis, keepDims = false): Tensor {
+  logSumExp(axis?: Axis | ops.ReduceOptions, keepDims?: ops.KeepDims): Tensor {
     return ops.logSumExp(this, axis, keepDims);
   }
-  softmax(axis = -1): Tensor {
+  softmax(axis: number | { axis?: number } = -1): Tensor {
     return ops.softmax(this, axis);
   }
-  logSoftmax(axis = -1): Tensor {
+  logSoftmax(axis: number | { axis?: number } = -1): Tensor {
     return ops.logSoftmax(this, axis);
   }
   matmul(b: Tensor): Tensor {

@@ -104,7 +104,7 @@ describe('grad and valueAndGrad', () => {
 
   it('rejects non-scalar outputs', () => {
     expect(() => grad((a: Tensor) => mul(a, 2))(x)).toThrow(ShapeError);
-    expect(() => grad((a: Tensor) => mul(a, 2))(x)).toThrow(/^valueAndGrad: .*\[3\]/);
+    expect(() => grad((a: Tensor) => mul(a, 2))(x)).toThrow(/^grad: .*\[3\]/);
   });
 
   it('preserves nested parameter records ({ layers: [{ W, b }, { W, b }] } and numbers)', () => {

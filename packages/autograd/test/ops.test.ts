@@ -558,3 +558,89 @@ describe('linear', () => {
     }
   });
 });
+
+// ---- NaN propagation over the op table ---------------------------------------------------------
+// A diverged value must stay visible: with one input all NaN, every output element computed from
+// it is NaN (as PyTorch and JAX), and its gradient is never a finite 0 that would make a NaN
+// input look healthy. The cotangent of an op that routes its input (relu, max, maximum) passes
+// to the NaN it came from, as PyTorch's; other gradients are NaN. Exceptions, by the math: x⁰ = 1
+// and 1ʸ = 1 for any NaN (IEEE pow); ops that also write zeros or other inputs (pad, stack,
+// scatterAdd) have NaN only where the input landed; slicing ops may drop elements (their
+// gradient is 0 there, correctly).
+
+/** Ops whose every output element, and every input element's gradient, involve every NaN input. */
+const DENSE = new Set<string>([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'square',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'tanh',
+  'tanhDerivative',
+  'sigmoid',
+  'sigmoidDerivative',
+  'relu',
+  'softplus',
+  'maximum',
+  'minimum',
+  'sum',
+  'mean',
+  'max',
+  'min',
+  'logSumExp',
+  'softmax',
+  'logSoftmax',
+  'sumTo',
+  'linear',
+  'transpose',
+  'broadcastTo',
+  'expandDims',
+  'squeeze',
+  'cast',
+]);
+
+describe('NaN propagation over the op table', () => {
+  it.each(table.map((r) => [r.name, r] as const))('%s', (_, r) => {
+    const samples = fc.sample(
+      r.cases.chain(({ shapes, attrs }) => fc.record({ attrs: fc.constant(attrs), inputs: fc.tuple(...shapes.map((s, i) => plainIn(s, r.domains[i]!))) })),
+      { seed: 13, numRuns: 6 },
+    );
+    for (const { attrs, inputs } of samples) {
+      for (let k = 0; k < r.arity; k++) {
+        const xs = inputs.map((p, i) =>
+          i === k
+            ? tensor(
+                p.values.map(() => NaN),
+                { shape: p.shape },
+              )
+            : toTensor(p),
+        );
+        const f = r.fn(attrs);
+        const out = f(...xs);
+        const values = Array.from(out.data);
+        const context = `${r.name}, NaN input ${k} of shapes ${JSON.stringify(inputs.map((p) => p.shape))}`;
+        if (r.op === 'pow') {
+          // NaN everywhere except x⁰ = 1 and 1ʸ = 1
+          const other = xs[1 - k]!;
+          expect(values.filter((v) => !Number.isNaN(v) && v !== 1), context).toEqual([]);
+          if (other.data.every((v) => v !== (k === 0 ? 0 : 1))) expect(values.every(Number.isNaN), context).toBe(true);
+        } else if (DENSE.has(r.op)) {
+          expect(values.every(Number.isNaN), `${context}: ${values}`).toBe(true);
+        } else if (xs[k]!.size > 0 && out.size > 0 && !['slice', 'gather', 'scatterAdd', 'where'].includes(r.op)) {
+          expect(values.some(Number.isNaN), context).toBe(true);
+        }
+        if (!DENSE.has(r.op) || out.size === 0) continue;
+        const leaves = xs.map((x) => x.requireGrad());
+        const g = grad((...ys: Tensor[]) => ops.sum(f(...ys)), { argnums: k })(...leaves) as Tensor;
+        const zeros = Array.from(g.data).filter((v) => v === 0);
+        if (r.op === 'pow') continue; // dx = 0 where y = 0 is the rule (x⁰ is constant)
+        expect(zeros, `${context}: the gradient at a NaN input is a finite 0: ${Array.from(g.data)}`).toEqual([]);
+      }
+    }
+  });
+});

@@ -63,8 +63,7 @@ export class Linear extends Module {
     checkInteger(fn, 'inFeatures', inFeatures, 1);
     checkInteger(fn, 'outFeatures', outFeatures, 1);
     checkSize(fn, 'a weight of shape', [outFeatures, inFeatures]);
-    const o = checkOptions<LinearOptions>(fn, options);
-    checkKeys(fn, o, LINEAR_OPTIONS);
+    const o = checkOptions<LinearOptions>(fn, options, LINEAR_OPTIONS);
     const init = checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);
     const dtype = checkDType(fn, o.dtype ?? 'float64');
     const hasBias = checkBoolean(fn, 'bias', o.bias ?? true);

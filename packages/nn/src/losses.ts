@@ -43,7 +43,7 @@ export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
 export const LOG_EPSILON = 1e-12;
 
 function reductionOf(fn: string, options: unknown): Reduction {
-  return checkChoice(fn, 'reduction', checkOptions<LossOptions>(fn, options).reduction ?? 'mean', REDUCTIONS);
+  return checkChoice(fn, 'reduction', checkOptions<LossOptions>(fn, options, ['reduction']).reduction ?? 'mean', REDUCTIONS);
 }
 
 function reduce(x: Tensor, reduction: Reduction): Tensor {

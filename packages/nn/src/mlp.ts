@@ -58,8 +58,7 @@ export class MLP extends Module {
         `sizes must list at least two positive integers (input, ..., output), e.g. [784, 30, 10]; got ${Array.isArray(sizes) ? `[${sizes.join(', ')}]` : describe(sizes)}`,
       );
     }
-    const o = checkOptions<MLPOptions>(fn, options);
-    checkKeys(fn, o, MLP_OPTIONS);
+    const o = checkOptions<MLPOptions>(fn, options, MLP_OPTIONS);
     const activation = checkChoice(fn, 'activation', o.activation ?? 'sigmoid', ACTIVATION_NAMES);
     const output = checkChoice(fn, 'outputActivation', o.outputActivation ?? 'identity', [...ACTIVATION_NAMES, 'softmax'] as const);
     checkChoice(fn, 'init', o.init ?? 'normal', INIT_SCHEMES);

@@ -45,7 +45,7 @@ export function weightParameters(model: Module): Tensor[] {
 export function l2Penalty(source: Module | readonly Tensor[], lambda: number, options: L2Options): Tensor {
   const fn = 'l2Penalty';
   checkPositive(fn, 'lambda', lambda, true);
-  const o = checkOptions<L2Options>(fn, options);
+  const o = checkOptions<L2Options>(fn, options, ['convention', 'trainingSetSize']);
   const convention = checkL2Convention(fn, 'convention', o.convention);
   let n = 1;
   if (convention === 'trainingSet') {

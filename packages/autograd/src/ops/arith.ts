@@ -59,25 +59,26 @@ export const div = binary('div', {
 
 /**
  * a^b (elementwise), broadcasting; NaN where a < 0 and b is not an integer, as Math.pow.
- * Derivatives as PyTorch defines them at the edges: ∂/∂a is 0 where b = 0 (a⁰ is constant), and
- * ∂/∂b is 0 where a = 0 and b ≥ 0 (the limit of z ln a), NaN where a < 0 (ln of a negative number).
+ * Derivatives at the edges as PyTorch's values: ∂/∂a = b·a^(b−1) is 0 at a = b = 0 (a⁰ is
+ * constant; the product would be 0·∞), and ∂/∂b = z ln a is 0 where a = 0 and b ≥ 0 (its limit),
+ * NaN where a < 0 (ln of a negative number). Only a = b = 0 is masked for ∂/∂a, not every b = 0
+ * as PyTorch does: elsewhere b·a^(b−1) is already 0 there, and its derivative in b stays exact (1/a).
  */
 export const pow = binary('pow', {
-  formula: '∂z/∂x = y·x^(y−1), ∂z/∂y = z·ln x',
-  // y = 0 is avoided by tests: ∂/∂a is 0 there by the convention above, not by continuity.
+  formula: '∂z/∂x = y·x^(y−1) (0 at x = y = 0), ∂z/∂y = z·ln x (0 where x = 0, y ≥ 0)',
   domains: [
     { low: 0.25, high: 3 },
-    { low: -2, high: 2, avoid: [0] },
+    { low: -2, high: 2 },
   ],
   value: Math.pow,
   // z = x^y  =>  dx = dz y x^(y−1), dy = dz z ln x
-  partials: [(x, y) => (y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
+  partials: [(x, y) => (x === 0 && y === 0 ? 0 : y * x ** (y - 1)), (x, y, z) => (x === 0 && y >= 0 ? 0 : z * Math.log(x))],
   derivatives: [
     (x, y) =>
       choose(
         x,
         y,
-        (_a, b) => b === 0,
+        (a, b) => a === 0 && b === 0,
         () => 0,
         (a, b) => mul(b, pow(a, sub(b, 1))),
         [1, 1],

@@ -12,6 +12,7 @@ import { Scalar } from '../scalar.ts';
 import { primitive } from '../primitive.ts';
 
 const WHERE = primitive('where', '∂z/∂x = [cond], ∂z/∂y = [¬cond]');
+import { checkResultSize, checkTensor, checkTensorLike, operands } from '../args.ts';
 
 // Comparisons return 0/1 tensors of the operands' dtype and are constants: not recorded (but
 // marked as a cut, so that whyNoGrad can say where a path to a parameter ends).
@@ -22,7 +23,7 @@ function constant(op: string, inputs: readonly Tensor[], out: Tensor): Tensor {
 
 /** 1 where a = b, else 0 (not differentiable). */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('equal', a, b);
+  const [x, y] = operands('equal', a, b);
   return constant(
     'equal',
     [x, y],
@@ -31,7 +32,7 @@ export function equal(a: TensorLike, b: TensorLike): Tensor {
 }
 /** 1 where a ≠ b, else 0 (not differentiable). */
 export function notEqual(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('notEqual', a, b);
+  const [x, y] = operands('notEqual', a, b);
   return constant(
     'notEqual',
     [x, y],
@@ -40,7 +41,7 @@ export function notEqual(a: TensorLike, b: TensorLike): Tensor {
 }
 /** 1 where a > b, else 0 (not differentiable). */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('greater', a, b);
+  const [x, y] = operands('greater', a, b);
   return constant(
     'greater',
     [x, y],
@@ -49,7 +50,7 @@ export function greater(a: TensorLike, b: TensorLike): Tensor {
 }
 /** 1 where a ≥ b, else 0 (not differentiable). */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('greaterEqual', a, b);
+  const [x, y] = operands('greaterEqual', a, b);
   return constant(
     'greaterEqual',
     [x, y],
@@ -58,7 +59,7 @@ export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
 }
 /** 1 where a < b, else 0 (not differentiable). */
 export function less(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('less', a, b);
+  const [x, y] = operands('less', a, b);
   return constant(
     'less',
     [x, y],
@@ -67,7 +68,7 @@ export function less(a: TensorLike, b: TensorLike): Tensor {
 }
 /** 1 where a ≤ b, else 0 (not differentiable). */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2('lessEqual', a, b);
+  const [x, y] = operands('lessEqual', a, b);
   return constant(
     'lessEqual',
     [x, y],
@@ -76,6 +77,7 @@ export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
 }
 /** −1, 0 or 1 by the sign of x (not differentiable). */
 export function sign(x: Tensor): Tensor {
+  checkTensor('sign', 'x', x);
   return constant(
     'sign',
     [x],
@@ -83,22 +85,33 @@ export function sign(x: Tensor): Tensor {
   );
 }
 
-/** Elementwise max(a, b); NaN if either is NaN. */
+/**
+ * The share of z's cotangent that goes to p, where z = max(p, q) (sign 1) or min(p, q) (sign −1):
+ * all of it when z came from p, half at ties; a NaN operand is where z came from (z is NaN), so
+ * the cotangent follows it (as PyTorch), and a NaN output is never given a zero gradient.
+ */
+function extremumShare(p: number, q: number, sign: number): number {
+  if (Number.isNaN(p)) return Number.isNaN(q) ? 0.5 : 1;
+  if (Number.isNaN(q)) return 0;
+  return p * sign > q * sign ? 1 : p === q ? 0.5 : 0;
+}
+
+/** Elementwise max(a, b); NaN if either is NaN (as PyTorch's maximum). */
 export const maximum = binary('maximum', {
   formula: '∂z/∂x = [x > y], ∂z/∂y = [y > x] (½ each at ties)',
   value: (p, q) => (p > q || Number.isNaN(p) ? p : q),
   // z = max(x, y)  =>  dx = dz [x > y], dy = dz [y > x], split in half at ties (as JAX and PyTorch)
-  partials: [(x, y) => (x > y ? 1 : x === y ? 0.5 : 0), (x, y) => (y > x ? 1 : x === y ? 0.5 : 0)],
-  derivatives: [(x, y) => indicator(x, y, (p, q) => (p > q ? 1 : p === q ? 0.5 : 0)), (x, y) => indicator(x, y, (p, q) => (q > p ? 1 : p === q ? 0.5 : 0))],
+  partials: [(x, y) => extremumShare(x, y, 1), (x, y) => extremumShare(y, x, 1)],
+  derivatives: [(x, y) => indicator(x, y, (p, q) => extremumShare(p, q, 1)), (x, y) => indicator(x, y, (p, q) => extremumShare(q, p, 1))],
 });
 
-/** Elementwise min(a, b); NaN if either is NaN. */
+/** Elementwise min(a, b); NaN if either is NaN (as PyTorch's minimum). */
 export const minimum = binary('minimum', {
   formula: '∂z/∂x = [x < y], ∂z/∂y = [y < x] (½ each at ties)',
   value: (p, q) => (p < q || Number.isNaN(p) ? p : q),
   // z = min(x, y)  =>  dx = dz [x < y], dy = dz [y < x], split in half at ties
-  partials: [(x, y) => (x < y ? 1 : x === y ? 0.5 : 0), (x, y) => (y < x ? 1 : x === y ? 0.5 : 0)],
-  derivatives: [(x, y) => indicator(x, y, (p, q) => (p < q ? 1 : p === q ? 0.5 : 0)), (x, y) => indicator(x, y, (p, q) => (q < p ? 1 : p === q ? 0.5 : 0))],
+  partials: [(x, y) => extremumShare(x, y, -1), (x, y) => extremumShare(y, x, -1)],
+  derivatives: [(x, y) => indicator(x, y, (p, q) => extremumShare(p, q, -1)), (x, y) => indicator(x, y, (p, q) => extremumShare(q, p, -1))],
 });
 
 /**
@@ -107,10 +120,11 @@ export const minimum = binary('minimum', {
  * sqrt's pullback at x = 0 multiplied by a zero; anomaly mode reports it.
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  if (!(cond instanceof Tensor)) throw new ValueError('where', `cond must be a Tensor mask, got ${typeof cond}`);
+  checkTensor('where', 'cond', cond);
   const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : cond.dtype;
-  const [x, y] = lift2('where', lift('where', a, dtype), lift('where', b, dtype));
+  const [x, y] = lift2('where', lift('where', checkTensorLike('where', 'a', a), dtype), lift('where', checkTensorLike('where', 'b', b), dtype));
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
+  checkResultSize('where', shape);
   const out = arrayFor(x.dtype, sizeOf(shape));
   const C = cond.data;
   const X = x.data;
@@ -165,6 +179,7 @@ export function oneHot(indices: Tensor | readonly number[], depth: number, dtype
   }
   const idx = indices instanceof Tensor ? indices.data : indices;
   const shape = indices instanceof Tensor ? indices.shape : [indices.length];
+  checkResultSize(fn, [...shape, depth]);
   const out = arrayFor(dtype, idx.length * depth);
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;

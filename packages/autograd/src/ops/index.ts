@@ -8,6 +8,7 @@ export { add, sub, mul, div, pow, square } from './arith.ts';
 export { neg, exp, log, sqrt, abs, sigmoid, sigmoidDerivative, tanh, tanhDerivative, cosh, sinh, sin, cos, relu, softplus } from './unary.ts';
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, maximum, minimum, where, oneHot } from './compare.ts';
 export { sum, mean, max, min, logSumExp, softmax, logSoftmax, sumTo } from './reduce.ts';
+export type { ReduceOptions, KeepDims } from './reduce.ts';
 export { matmul } from './matmul.ts';
 export { linear } from './linear.ts';
 export type { MatmulOptions } from './matmul.ts';

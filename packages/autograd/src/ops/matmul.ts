@@ -1,4 +1,5 @@
-import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { ShapeError, formatShape } from '../errors.ts';
+import { checkBoolean, checkOptions, checkResultSize, checkTensor } from '../args.ts';
 import { broadcastShapes, broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
 import type { Shape } from '../shape.ts';
 import { record } from '../tape.ts';
@@ -53,6 +54,7 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shown: reado
   }
   const batch = batchShape(a.shape.slice(0, -2), b.shape.slice(0, -2), shown);
   const shape = [...batch, m, n];
+  checkResultSize(fn, shape);
   const out = arrayFor(a.dtype, sizeOf(shape));
   const sa = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * ar * ac);
   const sb = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * br * bc);
@@ -108,12 +110,14 @@ function matmulCore(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shown: reado
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const fn = 'matmul';
-  if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError(fn, `expected two tensors`);
+  checkTensor(fn, 'a', a);
+  checkTensor(fn, 'b', b);
+  const o = checkOptions<MatmulOptions>(fn, options, ['transposeA', 'transposeB']);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(fn, `operands must have at least one axis, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; use mul for scalars`);
   }
-  const ta = options.transposeA ?? false;
-  const tb = options.transposeB ?? false;
+  const ta = checkBoolean(fn, 'transposeA', o.transposeA ?? false);
+  const tb = checkBoolean(fn, 'transposeB', o.transposeB ?? false);
   if (a.rank === 1 || b.rank === 1) {
     const a2 = a.rank === 1 ? reshape(a, [1, a.shape[0]!]) : a;
     const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;

@@ -1,12 +1,12 @@
 import { mapBinary, mapUnary, reduceMax, reduceSum } from '../kernels.ts';
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { checkAxisArg, checkBoolean, checkInteger, checkOptions, checkTensor, given } from '../args.ts';
 import { broadcastsTo, checkShape, normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.ts';
 import type { Shape } from '../shape.ts';
 import { record } from '../tape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
 import type { Axis } from '../tensor.ts';
 import { div, mul, sub } from './arith.ts';
-import { equal } from './compare.ts';
 import { broadcastTo, reshape } from './shape.ts';
 import { exp } from './unary.ts';
 import { primitive } from '../primitive.ts';
@@ -20,25 +20,71 @@ function outShapeOf(shape: Shape, axes: readonly number[], keepDims: boolean): n
   return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
-/** Σ over `axis` (all axes when omitted). */
-export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  const axes = normalizeAxes('sum', axis, x.rank);
+/** What a reduction reduces over: `axis` (all axes when omitted) and whether reduced axes stay as size 1. */
+export interface ReduceOptions {
+  axis?: Axis;
+  keepDims?: boolean;
+}
+
+/** The keepDims argument alone: a boolean, or `{ keepDims }` after a positional axis. */
+export type KeepDims = boolean | { keepDims?: boolean };
+
+/**
+ * A reduction's arguments in either form, `f(x, axis?, keepDims?)` (keepDims a boolean or
+ * `{ keepDims }`) or `f(x, { axis, keepDims })`, checked: sorted non-negative axes and keepDims.
+ */
+function reduceArgs(
+  fn: string,
+  x: unknown,
+  axis: Axis | ReduceOptions | undefined,
+  keepDims: KeepDims | undefined,
+): { t: Tensor; axes: number[]; keep: boolean } {
+  const t = checkTensor(fn, 'x', x);
+  let ax: unknown = axis;
+  let keep: unknown = keepDims;
+  if (axis !== null && typeof axis === 'object' && !Array.isArray(axis)) {
+    if (keepDims !== undefined)
+      throw new ValueError(fn, `with an options object { axis, keepDims } as second argument, pass no third argument; got ${given(keepDims)}`);
+    const o = checkOptions<ReduceOptions>(fn, axis, ['axis', 'keepDims']);
+    ax = o.axis;
+    keep = o.keepDims;
+  } else if (keepDims !== null && typeof keepDims === 'object') {
+    keep = checkOptions<ReduceOptions>(fn, keepDims, ['keepDims']).keepDims;
+  }
+  const axes = normalizeAxes(fn, checkAxisArg(fn, ax), t.rank);
+  return { t, axes, keep: keep === undefined ? false : checkBoolean(fn, 'keepDims', keep) };
+}
+
+/** softmax's axis: an integer (default −1) or `{ axis }`. */
+function singleAxis(fn: string, x: unknown, axis: number | { axis?: number }): { t: Tensor; a: number } {
+  const t = checkTensor(fn, 'x', x);
+  const ax = axis !== null && typeof axis === 'object' ? (checkOptions<{ axis: number }>(fn, axis, ['axis']).axis ?? -1) : axis;
+  return { t, a: normalizeAxis(fn, checkInteger(fn, 'axis', ax), t.rank) };
+}
+
+/** Σ over `axis` (all axes when omitted); `sum(x, axis, keepDims)` or `sum(x, { axis, keepDims })`. */
+export function sum(input: Tensor, axis?: Axis | ReduceOptions, keepDims?: KeepDims): Tensor {
+  const { t: x, axes, keep } = reduceArgs('sum', input, axis, keepDims);
+  return sumAxes(x, axes, keep);
+}
+
+function sumAxes(x: Tensor, axes: number[], keepDims: boolean): Tensor {
   const { data, keptShape } = reduceSum(x, axes);
   const out = new Tensor(data, outShapeOf(x.shape, axes, keepDims), x.dtype);
   // y = Σ_axes x  =>  dx = dy broadcast back over the summed axes
   return record(SUM, [x], out, (dy: Tensor) => [broadcastTo(reshape(dy, keptShape), x.shape)], { axes, keepDims });
 }
 
-/** Mean over `axis` (all axes when omitted): sum / count. */
-export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  const axes = normalizeAxes('mean', axis, x.rank);
+/** Mean over `axis` (all axes when omitted): sum / count; `mean(x, axis, keepDims)` or `mean(x, { axis, keepDims })`. */
+export function mean(input: Tensor, axis?: Axis | ReduceOptions, keepDims?: KeepDims): Tensor {
+  const { t: x, axes, keep } = reduceArgs('mean', input, axis, keepDims);
   let count = 1;
   for (const a of axes) count *= x.shape[a]!;
-  return div(sum(x, axes, keepDims), count);
+  return div(sumAxes(x, axes, keep), count);
 }
 
-function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims: boolean): Tensor {
-  const axes = normalizeAxes(fn, axis, x.rank);
+function extremum(fn: 'max' | 'min', input: Tensor, axis: Axis | ReduceOptions | undefined, keep: KeepDims | undefined): Tensor {
+  const { t: x, axes, keep: keepDims } = reduceArgs(fn, input, axis, keep);
   const shape = outShapeOf(x.shape, axes, keepDims);
   const empty = axes.find((a) => x.shape[a] === 0);
   // As NumPy: a max over no elements has no identity, unless the result itself is empty.
@@ -47,14 +93,15 @@ function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims
   }
   const { data, keptShape } = reduceMax(x, axes, fn === 'max' ? 1 : -1);
   const out = new Tensor(data, shape, x.dtype);
-  // y = max_axes x  =>  dx = dy where x attains the max, shared equally among ties (as JAX)
+  // y = max_axes x  =>  dx = dy where x attains the max, shared equally among ties (as JAX); where
+  // the max is NaN, the NaN entries are where it came from and share dy (as PyTorch)
   return record(
     fn === 'max' ? MAX : MIN,
     [x],
     out,
     (dy: Tensor) => {
       const kept = new Tensor(data, keptShape, x.dtype);
-      const mask = equal(x, kept);
+      const mask = mapBinary(fn, x, kept, (v, m) => (v === m || (Number.isNaN(v) && Number.isNaN(m)) ? 1 : 0));
       const count = reduceSum(mask, axes).data;
       const share = div(mask, new Tensor(count, keptShape, x.dtype));
       return [mul(reshape(dy, keptShape), share)];
@@ -63,13 +110,13 @@ function extremum(fn: 'max' | 'min', x: Tensor, axis: Axis | undefined, keepDims
   );
 }
 
-/** Largest value over `axis` (all axes when omitted). */
-export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+/** Largest value over `axis` (all axes when omitted); NaN if any is NaN. `max(x, axis, keepDims)` or `max(x, { axis, keepDims })`. */
+export function max(x: Tensor, axis?: Axis | ReduceOptions, keepDims?: KeepDims): Tensor {
   return extremum('max', x, axis, keepDims);
 }
 
-/** Smallest value over `axis` (all axes when omitted). */
-export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+/** Smallest value over `axis` (all axes when omitted); NaN if any is NaN. `min(x, axis, keepDims)` or `min(x, { axis, keepDims })`. */
+export function min(x: Tensor, axis?: Axis | ReduceOptions, keepDims?: KeepDims): Tensor {
   return extremum('min', x, axis, keepDims);
 }
 
@@ -77,8 +124,8 @@ export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  * log Σ exp(x) over `axis`, computed as m + log Σ exp(x − m) with m the max, so that it is finite
  * for inputs of any magnitude. A primitive for that stability.
  */
-export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  const axes = normalizeAxes('logSumExp', axis, x.rank);
+export function logSumExp(input: Tensor, axis?: Axis | ReduceOptions, keep?: KeepDims): Tensor {
+  const { t: x, axes, keep: keepDims } = reduceArgs('logSumExp', input, axis, keep);
   const m = reduceMax(x, axes);
   // Shift by the max (by 0 where it is ±Inf, all-−Inf rows included, so no Inf − Inf appears).
   const shift = mapUnary(new Tensor(m.data, m.keptShape, x.dtype), (v) => (Number.isFinite(v) ? v : 0));
@@ -101,15 +148,15 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   );
 }
 
-/** exp(x) / Σ exp(x) along `axis` (default last), as exp(x − logSumExp(x)): a composite. */
-export function softmax(x: Tensor, axis = -1): Tensor {
-  const a = normalizeAxis('softmax', axis, x.rank);
+/** exp(x) / Σ exp(x) along `axis` (default last; or `{ axis }`), as exp(x − logSumExp(x)): a composite. */
+export function softmax(input: Tensor, axis: number | { axis?: number } = -1): Tensor {
+  const { t: x, a } = singleAxis('softmax', input, axis);
   return exp(sub(x, logSumExp(x, a, true)));
 }
 
-/** x − logSumExp(x) along `axis` (default last): a composite, stable for any magnitude. */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const a = normalizeAxis('logSoftmax', axis, x.rank);
+/** x − logSumExp(x) along `axis` (default last; or `{ axis }`): a composite, stable for any magnitude. */
+export function logSoftmax(input: Tensor, axis: number | { axis?: number } = -1): Tensor {
+  const { t: x, a } = singleAxis('logSoftmax', input, axis);
   return sub(x, logSumExp(x, a, true));
 }
 
@@ -119,6 +166,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
  */
 export function sumTo(x: Tensor, shape: Shape): Tensor {
   const fn = 'sumTo';
+  checkTensor(fn, 'x', x);
   checkShape(fn, shape);
   if (sameShape(x.shape, shape)) return x;
   if (!broadcastsTo(shape, x.shape)) {
@@ -132,5 +180,5 @@ export function sumTo(x: Tensor, shape: Shape): Tensor {
   for (let i = 0; i < x.rank; i++) {
     if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
   }
-  return reshape(sum(x, axes, true), shape);
+  return reshape(sumAxes(x, axes, true), shape);
 }

@@ -1,4 +1,5 @@
-import { ShapeError, ValueError, formatShape } from '../errors.ts';
+import { ShapeError, ValueError, formatShape, formatValue } from '../errors.ts';
+import { checkInteger, checkIntegers, checkResultSize, checkTensor, given } from '../args.ts';
 import { gatherStrided, scatterStrided } from '../kernels.ts';
 import { broadcastStrides, broadcastsTo, checkShape, normalizeAxis, sameShape, sizeOf, stridesOf } from '../shape.ts';
 import { record } from '../tape.ts';
@@ -19,7 +20,8 @@ const CAST = primitive('cast', 'dx = dz cast back');
 /** The same values read in a new shape (one size may be −1: inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const fn = 'reshape';
-  if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array, got ${typeof shape}`);
+  checkTensor(fn, 'x', x);
+  if (!Array.isArray(shape)) throw new ValueError(fn, `shape must be an array of sizes, got ${given(shape)}`);
   const target = [...shape];
   const free = target.indexOf(-1);
   if (free !== target.lastIndexOf(-1)) throw new ValueError(fn, `shape ${formatShape(shape)} has more than one −1; at most one size can be inferred`);
@@ -46,6 +48,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 /** Permute the axes (default: reverse them, the matrix transpose for 2-D). */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const fn = 'transpose';
+  checkTensor(fn, 'x', x);
+  if (perm !== undefined) checkIntegers(fn, 'perm', perm);
   const p = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : perm.map((a) => normalizeAxis(fn, a, x.rank));
   if (p.length !== x.rank || new Set(p).size !== p.length) {
     throw new ValueError(fn, `perm ${formatShape(perm ?? [])} is not a permutation of the ${x.rank} axes of a tensor of shape ${formatShape(x.shape)}`);
@@ -69,6 +73,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 /** Broadcast to `shape` (NumPy rules). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const fn = 'broadcastTo';
+  checkTensor(fn, 'x', x);
   const target = checkShape(fn, shape);
   if (sameShape(target, x.shape)) return x;
   if (!broadcastsTo(x.shape, target)) {
@@ -81,12 +86,14 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
         : `cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}: axis ${bad} has size ${x.shape[bad]}, expected 1 or ${target[bad + off]}`,
     );
   }
+  checkResultSize(fn, target);
   const data = gatherStrided(x.data, target, broadcastStrides(x.shape, target), 0, x.dtype);
   // y = broadcast(x)  =>  dx = dy, summed back to x's shape by the backward pass itself
   return record(BROADCAST_TO, [x], new Tensor(data, target, x.dtype), (dy: Tensor) => [dy], { shape: target });
 }
 
 function sliceBounds(fn: string, x: Tensor, begin: readonly number[], end?: readonly (number | undefined)[]): { start: number[]; stop: number[] } {
+  checkTensor(fn, 'x', x);
   if (!Array.isArray(begin) || begin.length > x.rank) {
     throw new ValueError(fn, `begin must list at most one start per axis (${x.rank} for shape ${formatShape(x.shape)}), got ${JSON.stringify(begin)}`);
   }
@@ -132,12 +139,16 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly (numbe
 /** Zero padding: `before[i]` zeros before and `after[i]` after along axis i. */
 export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
   const fn = 'pad';
+  checkTensor(fn, 'x', x);
+  checkIntegers(fn, 'before', before);
+  checkIntegers(fn, 'after', after);
   if (before.length !== x.rank || after.length !== x.rank) {
     throw new ValueError(fn, `before and after need ${x.rank} entries for shape ${formatShape(x.shape)}, got ${before.length} and ${after.length}`);
   }
   checkShape(fn, before, 'before');
   checkShape(fn, after, 'after');
   const shape = x.shape.map((n, i) => n + before[i]! + after[i]!);
+  checkResultSize(fn, shape);
   const out = arrayFor(x.dtype, sizeOf(shape));
   const os = stridesOf(shape);
   const offset = before.reduce((acc, b, i) => acc + b * os[i]!, 0);
@@ -165,7 +176,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     throw new ValueError(fn, `expected a non-empty array of tensors`);
   }
   const first = tensors[0]!;
-  const ax = normalizeAxis(fn, axis, first.rank);
+  const ax = normalizeAxis(fn, checkInteger(fn, 'axis', axis), first.rank);
   for (const [i, t] of tensors.entries()) {
     commonDType(fn, first, t);
     if (t.rank !== first.rank || t.shape.some((d, k) => k !== ax && d !== first.shape[k])) {
@@ -178,6 +189,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const sizes = tensors.map((t) => t.shape[ax]!);
   const shape = [...first.shape];
   shape[ax] = sizes.reduce((a, b) => a + b, 0);
+  checkResultSize(fn, shape);
   const out = arrayFor(first.dtype, sizeOf(shape));
   const os = stridesOf(shape);
   let at = 0;
@@ -206,11 +218,11 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 /** Join same-shaped tensors along a new axis (a composite of reshape and concat). */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const fn = 'stack';
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(fn, `expected a non-empty array of tensors`);
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(fn, `expected a non-empty array of tensors, got ${given(tensors)}`);
+  for (const [i, t] of tensors.entries()) checkTensor(fn, `tensors[${i}]`, t);
   const first = tensors[0]!;
-  const ax = normalizeAxis(fn, axis, first.rank + 1);
+  const ax = normalizeAxis(fn, checkInteger(fn, 'axis', axis), first.rank + 1);
   for (const [i, t] of tensors.entries()) {
-    if (!(t instanceof Tensor)) throw new ValueError(fn, `element ${i} is not a Tensor`);
     commonDType(fn, first, t);
     if (!sameShape(t.shape, first.shape)) {
       throw new ShapeError(fn, `tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; stack needs equal shapes`);
@@ -224,11 +236,20 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 }
 
 function indexList(fn: string, indices: Tensor | readonly number[], size: number, axis: number): { idx: ArrayLike<number>; shape: number[] } {
+  if (!(indices instanceof Tensor) && !Array.isArray(indices)) {
+    throw new ValueError(fn, `indices must be a Tensor or an array of integers, got ${given(indices)}`);
+  }
   const idx = indices instanceof Tensor ? indices.data : indices;
   const shape = indices instanceof Tensor ? [...indices.shape] : [indices.length];
   for (let i = 0; i < idx.length; i++) {
-    const v = idx[i]!;
-    if (!Number.isInteger(v) || v < -size || v >= size) {
+    const v: unknown = idx[i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new ValueError(
+        fn,
+        `index ${formatValue(v)} at position ${i} is not an integer; expected integers in [${-size}, ${size - 1}] (axis ${axis} has size ${size})`,
+      );
+    }
+    if (v < -size || v >= size) {
       throw new ValueError(fn, `index ${v} at position ${i} is out of range for axis ${axis} of size ${size}; expected integers in [${-size}, ${size - 1}]`);
     }
   }
@@ -241,12 +262,14 @@ function indexList(fn: string, indices: Tensor | readonly number[], size: number
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   const fn = 'gather';
-  const ax = normalizeAxis(fn, axis, x.rank);
+  checkTensor(fn, 'x', x);
+  const ax = normalizeAxis(fn, checkInteger(fn, 'axis', axis), x.rank);
   const n = x.shape[ax]!;
   const { idx, shape: ishape } = indexList(fn, indices, n, ax);
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));
   const shape = [...x.shape.slice(0, ax), ...ishape, ...x.shape.slice(ax + 1)];
+  checkResultSize(fn, shape);
   const out = arrayFor(x.dtype, sizeOf(shape));
   const src = x.data;
   let k = 0;
@@ -270,7 +293,17 @@ export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0)
  */
 export function scatterAdd(updates: Tensor, indices: Tensor | readonly number[], axis: number, size: number): Tensor {
   const fn = 'scatterAdd';
+  checkTensor(fn, 'updates', updates);
+  checkInteger(fn, 'axis', axis);
+  checkInteger(fn, 'size', size);
+  if (size < 0) throw new ValueError(fn, `size must be a non-negative integer (the length of the result along axis), got ${size}`);
   const { idx, shape: ishape } = indexList(fn, indices, size, axis);
+  if (axis < 0 || axis > updates.rank - ishape.length) {
+    throw new ValueError(
+      fn,
+      `axis ${axis} is out of range: updates of shape ${formatShape(updates.shape)} with indices of shape ${formatShape(ishape)} allow an axis in [0, ${updates.rank - ishape.length}]`,
+    );
+  }
   const lead = updates.shape.slice(0, axis);
   const trail = updates.shape.slice(axis + ishape.length);
   const expected = [...lead, ...ishape, ...trail];
@@ -278,6 +311,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor | readonly number[],
     throw new ShapeError(fn, `updates of shape ${formatShape(updates.shape)} do not match indices of shape ${formatShape(ishape)} at axis ${axis}`);
   }
   const shape = [...lead, size, ...trail];
+  checkResultSize(fn, shape);
   const outer = sizeOf(lead);
   const inner = sizeOf(trail);
   const out = arrayFor(updates.dtype, sizeOf(shape));
@@ -296,13 +330,16 @@ export function scatterAdd(updates: Tensor, indices: Tensor | readonly number[],
 
 /** Insert a size-1 axis at `axis` (a reshape). */
 export function expandDims(x: Tensor, axis: number): Tensor {
-  const ax = normalizeAxis('expandDims', axis, x.rank + 1);
+  checkTensor('expandDims', 'x', x);
+  const ax = normalizeAxis('expandDims', checkInteger('expandDims', 'axis', axis), x.rank + 1);
   return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
 }
 
 /** Drop size-1 axes (all of them, or the ones listed) (a reshape). */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   const fn = 'squeeze';
+  checkTensor(fn, 'x', x);
+  if (axis !== undefined && typeof axis !== 'number') checkIntegers(fn, 'axis', axis);
   const axes =
     axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(fn, a, x.rank));
   for (const a of axes) {
@@ -316,6 +353,7 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
 
 /** Convert to another dtype; the cotangent is converted back. */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor('cast', 'x', x);
   if (dtype !== 'float32' && dtype !== 'float64') throw new ValueError('cast', `unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
   if (dtype === x.dtype) return x;
   const data = dtype === 'float32' ? Float32Array.from(x.data) : Float64Array.from(x.data);

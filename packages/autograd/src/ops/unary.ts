@@ -161,9 +161,10 @@ export const relu = unary('relu', {
   kernel: (src, out) => {
     for (let i = 0; i < src.length; i++) out[i] = Math.max(src[i]!, 0);
   },
-  // z = max(x, 0)  =>  dx = dz [x > 0]   (0 at x = 0, as PyTorch)
-  partial: (x) => (x > 0 ? 1 : 0),
-  derivative: (x) => indicator(x, x, (v) => (v > 0 ? 1 : 0)),
+  // z = max(x, 0)  =>  dx = dz [x > 0]   (0 at x = 0; at NaN the cotangent passes, as PyTorch's
+  // threshold_backward, so a NaN never becomes a zero gradient)
+  partial: (x) => (x <= 0 ? 0 : 1),
+  derivative: (x) => indicator(x, x, (v) => (v <= 0 ? 0 : 1)),
 });
 
 /** softplus(x) = ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^{−|x|}) so it never overflows. */

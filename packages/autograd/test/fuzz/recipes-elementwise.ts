@@ -121,9 +121,8 @@ export const pow: Recipe = (b, pick, partner) => {
     b.binary('pow', base, { literal: e }, top ** Math.abs(e));
     return true;
   }
-  // The exponent stays clear of 0, where ∂/∂base is 0 by convention (PyTorch, JAX), not by continuity.
   const y = b.partner(partner, b.shape(x), null) as number;
-  b.binary('pow', base, awayFrom(b, y, 1.25), top ** 2.25);
+  b.binary('pow', base, b.unary('tanh', y, 1), top);
   return true;
 };
 

@@ -42,7 +42,10 @@ export function engineGradients(model: MLP, batch: CheckedBatch, options: Resolv
       const reduction = { reduction: options.reduction };
       let cost = options.cost === 'quadratic' ? quadraticCost(output, y, reduction) : crossEntropyCost(output, y, reduction);
       // checkCompareOptions gives trainingSetSize exactly when the convention is 'trainingSet', as l2Penalty wants.
-      if (options.l2 !== null) cost = add(cost, l2Penalty(model, options.l2.lambda, options.l2));
+      if (options.l2 !== null) {
+        const { lambda, ...l2 } = options.l2;
+        cost = add(cost, l2Penalty(model, lambda, l2));
+      }
       cost.backward();
       // 'mean' makes ∂C/∂z^{x,l} = (1/m)·δ^{x,l}; 'sum' makes it δ^{x,l} itself.
       const perExample = options.reduction === 'mean' ? m : 1;

@@ -1,4 +1,4 @@
-import { ValueError } from '@pullback/autograd';
+import { MAX_TENSOR_SIZE, ValueError } from '@pullback/autograd';
 import { checkBoolean, checkInteger, checkKeys, checkOptions } from '../internal/check.ts';
 import { resolveRng } from '../random.ts';
 import type { Rng } from '../random.ts';
@@ -22,9 +22,10 @@ export interface BatchOptions {
 export function batches(n: number, batchSize: number, options: BatchOptions = {}): IterableIterator<number[]> {
   const fn = 'batches';
   checkInteger(fn, 'n (the number of examples)', n, 0);
+  // The permutation is an array of n indices: held to the tensor limit, checked before allocating
+  if (n > MAX_TENSOR_SIZE) throw new ValueError(fn, `n (the number of examples) is ${n}; at most ${MAX_TENSOR_SIZE} (2³¹ − 1) examples can be indexed`);
   checkInteger(fn, 'batchSize', batchSize, 1);
-  const o = checkOptions<BatchOptions>(fn, options);
-  checkKeys(fn, o, ['shuffle', 'rng', 'seed', 'dropLast']);
+  const o = checkOptions<BatchOptions>(fn, options, ['shuffle', 'rng', 'seed', 'dropLast']);
   const shuffle = checkBoolean(fn, 'shuffle', o.shuffle ?? false);
   const dropLast = checkBoolean(fn, 'dropLast', o.dropLast ?? false);
   if (!shuffle && (o.rng !== undefined || o.seed !== undefined)) {

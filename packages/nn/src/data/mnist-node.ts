@@ -105,8 +105,7 @@ function split(images: IdxArray, labels: IdxArray, which: string, dtype: DType, 
  */
 export function loadMnist(dir?: string, options: MnistOptions = {}): Mnist {
   const fn = 'loadMnist';
-  const o = checkOptions<MnistOptions>(fn, options);
-  checkKeys(fn, o, ['dtype', 'limit', 'flatten']);
+  const o = checkOptions<MnistOptions>(fn, options, ['dtype', 'limit', 'flatten']);
   const dtype = checkDType(fn, o.dtype ?? 'float64');
   const limit = o.limit === undefined ? Infinity : checkInteger(fn, 'limit', o.limit, 0);
   const flatten = o.flatten ?? true;

@@ -94,12 +94,17 @@ export function checkPair(fn: string, a: unknown, y: unknown, names: [string, st
   return [p, t];
 }
 
-/** An options argument: undefined or a plain object. */
-export function checkOptions<T extends object>(fn: string, options: unknown): Partial<T> {
+/**
+ * An options argument: undefined or a plain object whose keys are all in `allowed`. Every options
+ * object of the package goes through here, so a typo (`learningRate`, `reductoin`) is an error
+ * listing the accepted keys, never silently ignored, and null or a non-object is rejected alike.
+ */
+export function checkOptions<T extends object>(fn: string, options: unknown, allowed: readonly (keyof T & string)[]): Partial<T> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
     throw new ValueError(fn, `options must be an object, got ${describe(options)}`);
   }
+  checkKeys(fn, options, allowed);
   return options as Partial<T>;
 }
 

@@ -119,8 +119,7 @@ function rawBytes(data: Float64Array | Float32Array): Uint8Array {
 export function saveSafetensors(module: Module, options: SaveSafetensorsOptions = {}): Uint8Array {
   const fn = 'saveSafetensors';
   const m = checkModule(fn, module);
-  const o = checkOptions<SaveSafetensorsOptions>(fn, options);
-  checkKeys(fn, o, ['metadata']);
+  const o = checkOptions<SaveSafetensorsOptions>(fn, options, ['metadata']);
   // Without a prototype, a parameter called '__proto__' is an ordinary key that JSON.stringify writes.
   const header = nameTable<unknown>();
   if (o.metadata !== undefined) header.__metadata__ = checkMetadata(fn, 'metadata', o.metadata);

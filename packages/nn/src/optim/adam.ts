@@ -38,8 +38,7 @@ abstract class AdamBase extends Optimizer<AdamState> {
   private readonly decoupled: boolean;
 
   protected constructor(fn: string, params: Params, options: AdamOptions | undefined, decoupled: boolean) {
-    const o = checkOptions<AdamOptions>(fn, options);
-    checkKeys(fn, o, ['lr', 'betas', 'eps', 'weightDecay']);
+    const o = checkOptions<AdamOptions>(fn, options, ['lr', 'betas', 'eps', 'weightDecay']);
     const betas = checkBetas(fn, o.betas ?? [0.9, 0.999]);
     const eps = checkPositive(fn, 'eps', o.eps ?? 1e-8);
     const weightDecay = checkPositive(fn, 'weightDecay', o.weightDecay ?? (decoupled ? 1e-2 : 0), true);

@@ -34,8 +34,7 @@ export class SGD extends Optimizer<SGDState> {
 
   constructor(params: Params, options: SGDOptions) {
     const fn = 'SGD';
-    const o = checkOptions<SGDOptions>(fn, options);
-    checkKeys(fn, o, ['lr', 'momentum', 'nesterov', 'weightDecay']);
+    const o = checkOptions<SGDOptions>(fn, options, ['lr', 'momentum', 'nesterov', 'weightDecay']);
     if (o.lr === undefined) throw new ValueError(fn, `options.lr (the learning rate) is required, e.g. new SGD(params, { lr: 0.1 })`);
     const momentum = checkPositive(fn, 'momentum', o.momentum ?? 0, true);
     const weightDecay = checkPositive(fn, 'weightDecay', o.weightDecay ?? 0, true);

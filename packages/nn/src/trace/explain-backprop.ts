@@ -56,7 +56,7 @@ export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: Expla
   checkTensor(fn, 'y', y);
   if (options === undefined)
     throw new ValueError(fn, `options { cost: 'quadratic' | 'crossEntropy' } are required (the cost decides δ^L, so it is never guessed)`);
-  const o = checkOptions<Partial<ExplainBackpropOptions>>(fn, options);
+  const o = checkOptions<Partial<ExplainBackpropOptions>>(fn, options, ['cost', 'notation', 'reduction']);
   if (o.cost === undefined) throw new ValueError(fn, `options.cost is required: 'quadratic' or 'crossEntropy' (the cost decides δ^L, so it is never guessed)`);
   const costName = checkChoice(fn, 'cost', o.cost, COSTS);
   const n = notation(checkChoice(fn, 'notation', o.notation ?? 'nielsen', NOTATIONS));

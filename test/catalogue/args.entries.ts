@@ -1,0 +1,317 @@
+// Arguments of the wrong kind, results too large to hold, and options objects: every public
+// function checks what it is given before touching anything, names itself and the argument, and
+// says what it got (type and value) and what it expected; a result over MAX_TENSOR_SIZE is
+// refused before allocating (never a raw RangeError); an unknown option key lists the accepted ones.
+import {
+  ValueError,
+  add,
+  arange,
+  broadcastTo,
+  exp,
+  gather,
+  grad,
+  matmul,
+  max,
+  oneHot,
+  pad,
+  relu,
+  scalar,
+  scatterAdd,
+  sigmoid,
+  sum,
+  tensor,
+  transpose,
+  where,
+  zeros,
+} from '@pullback/autograd';
+import { batches, explainBackprop, l2Penalty, quadraticCost } from '@pullback/nn';
+import { area, entry } from './harness.ts';
+import { constant, leaf, m23, trained } from './fixtures.ts';
+
+const withX = () => {
+  const x = m23();
+  return { watch: { tensors: [x] }, x };
+};
+
+export const argumentTypes = area('argument types', [
+  entry({
+    name: 'a Scalar passed to a tensor op',
+    fn: 'sigmoid',
+    error: ValueError,
+    message: /^sigmoid: x must be a Tensor, got a Scalar \(Scalars have their own methods: s\.sigmoid\(\)/,
+    setup: () => {
+      const s = scalar(1);
+      return { watch: { scalars: [s] }, s };
+    },
+    call: ({ s }) => sigmoid(s as never),
+  }),
+  entry({
+    name: 'a number where a tensor is expected',
+    fn: 'exp',
+    error: ValueError,
+    message: /^exp: x must be a Tensor, got number 1 \(wrap a number with tensor\(1\)\)/,
+    setup: () => ({ watch: {} }),
+    call: () => exp(1 as never),
+  }),
+  entry({
+    name: 'undefined as the input',
+    fn: 'relu',
+    error: ValueError,
+    message: /^relu: x must be a Tensor, got undefined/,
+    setup: () => ({ watch: {} }),
+    call: () => relu(undefined as never),
+  }),
+  entry({
+    name: 'a plain array as the input',
+    fn: 'sum',
+    error: ValueError,
+    message: /^sum: x must be a Tensor, got an array/,
+    setup: () => {
+      const values = [1, 2];
+      return { watch: { values: [values] }, values };
+    },
+    call: ({ values }) => sum(values as never),
+  }),
+  entry({
+    name: 'a string as the permutation',
+    fn: 'transpose',
+    error: ValueError,
+    message: /^transpose: perm must be an array of integers, got string "10"/,
+    setup: withX,
+    call: ({ x }) => transpose(x, '10' as never),
+  }),
+  entry({
+    name: 'a numeric string as an index',
+    fn: 'gather',
+    error: ValueError,
+    message: /^gather: index "1" \(a string\) at position 0 is not an integer; expected integers in \[-2, 1\]/,
+    setup: withX,
+    call: ({ x }) => gather(x, ['1'] as never),
+  }),
+  entry({
+    name: 'a numeric string as start',
+    fn: 'arange',
+    error: ValueError,
+    message: /^arange: start must be a number, got string "0"/,
+    setup: () => ({ watch: {} }),
+    call: () => arange('0' as never, 3),
+  }),
+  entry({
+    name: 'a DataView as data',
+    fn: 'tensor',
+    error: ValueError,
+    message: /^tensor: cannot make a tensor from a DataView; expected a number, nested arrays of numbers or a typed array/,
+    setup: () => {
+      const bytes = new Uint8Array(8);
+      return { watch: { bytes: [bytes] }, bytes };
+    },
+    call: ({ bytes }) => tensor(new DataView(bytes.buffer) as never),
+  }),
+  entry({
+    name: 'null as the options',
+    fn: 'tensor',
+    error: ValueError,
+    message: /^tensor: options must be an object \('dtype', 'requiresGrad', 'name', 'shape'\), got null/,
+    setup: () => ({ watch: {} }),
+    call: () => tensor([1, 2], null as never),
+  }),
+  entry({
+    name: 'null as the options',
+    fn: 'matmul',
+    error: ValueError,
+    message: /^matmul: options must be an object \('transposeA', 'transposeB'\), got null/,
+    setup: () => {
+      const a = leaf([[1, 2]]);
+      const b = leaf([[1], [2]]);
+      return { watch: { tensors: [a, b] }, a, b };
+    },
+    call: ({ a, b }) => matmul(a, b, null as never),
+  }),
+  entry({
+    name: 'a tensor as the axis',
+    fn: 'scatterAdd',
+    error: ValueError,
+    message: /^scatterAdd: axis must be an integer, got a Tensor/,
+    setup: () => {
+      const u = leaf([1, 2]);
+      const axis = constant([0]);
+      return { watch: { tensors: [u, axis] }, u, axis };
+    },
+    call: ({ u, axis }) => scatterAdd(u, [0, 1], axis as never, 3),
+  }),
+  entry({
+    name: 'a truthy string as keepDims',
+    fn: 'max',
+    error: ValueError,
+    message: /^max: keepDims must be a boolean \(true or false\), got string "yes"/,
+    setup: withX,
+    call: ({ x }) => max(x, 1, 'yes' as never),
+  }),
+  entry({
+    name: 'a misspelt option key',
+    fn: 'sum',
+    error: ValueError,
+    message: /^sum: unknown option 'keepdims'; expected 'axis', 'keepDims'/,
+    setup: withX,
+    call: ({ x }) => sum(x, { axis: 1, keepdims: true } as never),
+  }),
+  entry({
+    name: 'a number as the function',
+    fn: 'grad',
+    error: ValueError,
+    message: /^grad: expected a function, got number 5/,
+    setup: () => ({ watch: {} }),
+    call: () => grad(5 as never),
+  }),
+]);
+
+const TOO_MANY = /the result would have shape \[.*\] \(\d+ elements\); a tensor holds at most 2147483647/;
+const tooMany = (fn: string) => new RegExp(`^${fn}: ${TOO_MANY.source}`);
+
+export const resultSizes = area('result sizes', [
+  entry({
+    name: 'a broadcast result over the element limit',
+    fn: 'add',
+    error: ValueError,
+    message: tooMany('add'),
+    setup: () => {
+      const a = zeros([65536, 1]);
+      const b = zeros([1, 65536]);
+      return { watch: { tensors: [a, b] }, a, b };
+    },
+    call: ({ a, b }) => add(a, b),
+  }),
+  entry({
+    name: 'a broadcast result over the element limit',
+    fn: 'where',
+    error: ValueError,
+    message: tooMany('where'),
+    setup: () => {
+      const c = zeros([65536, 1]);
+      const a = zeros([1, 65536]);
+      return { watch: { tensors: [c, a] }, c, a };
+    },
+    call: ({ c, a }) => where(c, a, 0),
+  }),
+  entry({
+    name: 'a product over the element limit',
+    fn: 'matmul',
+    error: ValueError,
+    message: tooMany('matmul'),
+    setup: () => {
+      const a = zeros([65536, 1]);
+      const b = zeros([1, 65536]);
+      return { watch: { tensors: [a, b] }, a, b };
+    },
+    call: ({ a, b }) => matmul(a, b),
+  }),
+  entry({
+    name: 'a target shape over the element limit',
+    fn: 'broadcastTo',
+    error: ValueError,
+    message: tooMany('broadcastTo'),
+    setup: () => {
+      const x = leaf([1]);
+      return { watch: { tensors: [x] }, x };
+    },
+    call: ({ x }) => broadcastTo(x, [65536, 65536]),
+  }),
+  entry({
+    name: 'a range over the element limit',
+    fn: 'arange',
+    error: ValueError,
+    message: tooMany('arange'),
+    setup: () => ({ watch: {} }),
+    call: () => arange(0, 3e9),
+  }),
+  entry({
+    name: 'a depth over the element limit',
+    fn: 'oneHot',
+    error: ValueError,
+    message: tooMany('oneHot'),
+    setup: () => {
+      const labels = [0, 1];
+      return { watch: { values: [labels] }, labels };
+    },
+    call: ({ labels }) => oneHot(labels, 2 ** 31),
+  }),
+  entry({
+    name: 'padding over the element limit',
+    fn: 'pad',
+    error: ValueError,
+    message: tooMany('pad'),
+    setup: () => {
+      const x = leaf([1]);
+      return { watch: { tensors: [x] }, x };
+    },
+    call: ({ x }) => pad(x, [2 ** 31], [0]),
+  }),
+  entry({
+    name: 'a target size over the element limit',
+    fn: 'scatterAdd',
+    error: ValueError,
+    message: tooMany('scatterAdd'),
+    setup: () => {
+      const u = leaf([1]);
+      return { watch: { tensors: [u] }, u };
+    },
+    call: ({ u }) => scatterAdd(u, [0], 0, 2 ** 31),
+  }),
+  entry({
+    name: 'more examples than can be indexed',
+    fn: 'batches',
+    error: ValueError,
+    message: /^batches: n \(the number of examples\) is 4294967296; at most 2147483647/,
+    setup: () => ({ watch: {} }),
+    call: () => batches(2 ** 32, 1),
+  }),
+]);
+
+export const optionObjects = area('options objects', [
+  entry({
+    name: 'an unknown option key',
+    fn: 'l2Penalty',
+    error: ValueError,
+    message: /^l2Penalty: unknown option 'lamda'; expected 'convention', 'trainingSetSize'/,
+    setup: () => {
+      const t = trained();
+      return { watch: { modules: [t.model] }, model: t.model };
+    },
+    call: ({ model }) => l2Penalty(model, 0.1, { convention: 'batch', lamda: 0.1 } as never),
+  }),
+  entry({
+    name: 'an unknown option key',
+    fn: 'quadraticCost',
+    error: ValueError,
+    message: /^quadraticCost: unknown option 'reduce'; expected 'reduction'/,
+    setup: () => {
+      const a = leaf([[0.5, 0.5]]);
+      const y = constant([[1, 0]]);
+      return { watch: { tensors: [a, y] }, a, y };
+    },
+    call: ({ a, y }) => quadraticCost(a, y, { reduce: 'sum' } as never),
+  }),
+  entry({
+    name: 'an unknown option key',
+    fn: 'explainBackprop',
+    error: ValueError,
+    message: /^explainBackprop: unknown option 'costs'; expected 'cost', 'notation', 'reduction'/,
+    setup: () => {
+      const t = trained();
+      return { watch: { modules: [t.model], tensors: [t.x, t.y] }, ...t };
+    },
+    call: ({ model, x, y }) => explainBackprop(model, x, y, { costs: 'quadratic' } as never),
+  }),
+  entry({
+    name: 'null as the options',
+    fn: 'quadraticCost',
+    error: ValueError,
+    message: /^quadraticCost: options must be an object, got null/,
+    setup: () => {
+      const a = leaf([[0.5, 0.5]]);
+      const y = constant([[1, 0]]);
+      return { watch: { tensors: [a, y] }, a, y };
+    },
+    call: ({ a, y }) => quadraticCost(a, y, null as never),
+  }),
+]);
