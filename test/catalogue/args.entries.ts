@@ -12,12 +12,12 @@ import {
   grad,
   matmul,
   max,
+  mul,
   oneHot,
   pad,
   relu,
   scalar,
   scatterAdd,
-  sigmoid,
   sum,
   tensor,
   transpose,
@@ -35,29 +35,30 @@ const withX = () => {
 
 export const argumentTypes = area('argument types', [
   entry({
-    name: 'a Scalar passed to a tensor op',
-    fn: 'sigmoid',
+    name: 'a Scalar mixed with a tensor',
+    fn: 'mul',
     error: ValueError,
-    message: /^sigmoid: x must be a Tensor, got a Scalar \(Scalars have their own methods: s\.sigmoid\(\)/,
+    message: /^mul: b must be a Scalar or a number to go with a Scalar, got a Tensor/,
     setup: () => {
       const s = scalar(1);
-      return { watch: { scalars: [s] }, s };
+      const t = tensor([1, 2]);
+      return { watch: { scalars: [s], tensors: [t] }, s, t };
     },
-    call: ({ s }) => sigmoid(s as never),
+    call: ({ s, t }) => mul(s as never, t as never),
   }),
   entry({
-    name: 'a number where a tensor is expected',
+    name: 'a string where a tensor is expected',
     fn: 'exp',
     error: ValueError,
-    message: /^exp: x must be a Tensor, got number 1 \(wrap a number with tensor\(1\)\)/,
+    message: /^exp: x must be a Tensor, a Scalar or a number, got string "1"/,
     setup: () => ({ watch: {} }),
-    call: () => exp(1 as never),
+    call: () => exp('1' as never),
   }),
   entry({
     name: 'undefined as the input',
     fn: 'relu',
     error: ValueError,
-    message: /^relu: x must be a Tensor, got undefined/,
+    message: /^relu: x must be a Tensor, a Scalar or a number, got undefined/,
     setup: () => ({ watch: {} }),
     call: () => relu(undefined as never),
   }),

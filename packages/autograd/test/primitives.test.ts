@@ -4,7 +4,8 @@
 // fast path against its recorded pullback.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DType, type Scalar, type Tensor, explain, grad, linear, scalar, sum, tensor } from '../src/index.ts';
+import { type DType, type Scalar, Scalar as ScalarClass, type Tensor, explain, grad, linear, scalar, sum, tensor } from '../src/index.ts';
+import * as ops from '../src/ops/index.ts';
 import { type ElementwisePrimitive, builtinPrimitives, elementwisePrimitives } from '../src/internal.ts';
 import { propertyParams } from './support/property.ts';
 
@@ -93,6 +94,19 @@ describe('Scalar ops against the same ops on 0-d tensors', () => {
     const points = p.elementwise.arity === 1 ? EDGES.map((v) => [v]) : EDGES.flatMap((a) => EDGES.map((b) => [a, b]));
     const problems = points.map((at) => compare(p, at)).filter((x) => x !== null);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('elementwise functions take Tensors, Scalars and numbers', () => {
+  it('sigmoid(scalar) is the Scalar op (not a tensor made of a Scalar), with its gradient', () => {
+    const s = scalar(1);
+    const y = ops.sigmoid(s);
+    expect(y).toBeInstanceOf(ScalarClass);
+    expect((y as Scalar).data).toBe(1 / (1 + Math.exp(-1)));
+    (y as Scalar).backward();
+    expect(s.grad).toBeCloseTo(Math.exp(-1) / (1 + Math.exp(-1)) ** 2, 15);
+    expect(ops.mul(2, scalar(3))).toBeInstanceOf(ScalarClass);
+    expect(ops.exp(1).item()).toBe(Math.E);
   });
 });
 

@@ -7,6 +7,11 @@
 import { Tensor } from '@pullback/autograd';
 import type { Node } from '@pullback/autograd';
 
+/** The engine's own op of that name: built-in names are unique, and a defineOp op is never built in. */
+function isBuiltin(node: Node, name: string): boolean {
+  return node.primitive.builtin && node.op === name;
+}
+
 export interface CostEnds {
   /** The cost C (the trace's root). */
   cost: Node;
@@ -83,7 +88,7 @@ export function costSymbols(ends: CostEnds): CostNames {
       }
       case 'softplus':
         // softplus(−z) = −ln σ(z) = −ln a, softplus(z) = −ln(1 − σ(z)) = −ln(1 − a).
-        if (p.op === 'neg' && p.inputs?.[0] === zL) return `−ln ${a}`;
+        if (isBuiltin(p, 'neg') && p.inputs?.[0] === zL) return `−ln ${a}`;
         if (p === zL) return `−ln(1 − ${a})`;
         return `softplus(${sym(p)})`;
       case 'clampedLog':
@@ -91,7 +96,7 @@ export function costSymbols(ends: CostEnds): CostNames {
         return `ln ${wrap(sym(p))}`;
       case 'sum': {
         const inner = sym(p);
-        const square = p.op === 'mul' && p.inputs?.[0] === p.inputs?.[1] && p.inputs?.[0] !== undefined;
+        const square = isBuiltin(p, 'mul') && p.inputs?.[0] === p.inputs?.[1] && p.inputs?.[0] !== undefined;
         return square ? `‖${sym(p.inputs![0]!)}‖²` : `Σ_j ${wrap(inner)}`;
       }
       default:
@@ -100,13 +105,13 @@ export function costSymbols(ends: CostEnds): CostNames {
   };
   // C = div(Σ_x C_x, m) for a mean, sum(C_x) for a sum; for one example C is C_x itself.
   let top: Node = ends.cost;
-  if (top.op === 'div' && top.inputs?.[1] !== undefined && constantValue(top.inputs[1]) !== null) {
+  if (isBuiltin(top, 'div') && top.inputs?.[1] !== undefined && constantValue(top.inputs[1]) !== null) {
     out.set(top.inputs[1], 'm');
     memo.set(top.inputs[1], 'm');
     top = top.inputs[0]!;
     if (top !== ends.cost && ends.batched) out.set(top, `Σ_x ${ends.c}_x`);
   }
-  const perExample = ends.batched && top.op === 'sum' && top.inputs?.[0] !== undefined ? top.inputs[0] : null;
+  const perExample = ends.batched && isBuiltin(top, 'sum') && top.inputs?.[0] !== undefined ? top.inputs[0] : null;
   const walk = (node: Node): void => {
     if (node === aL || node === zL || node === y || out.has(node) || node === ends.cost) return;
     out.set(node, sym(node));
