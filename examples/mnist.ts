@@ -57,7 +57,9 @@ function accuracy(): number {
       const idx = Array.from({ length: Math.min(1000, nTest - start) }, (_, i) => start + i);
       const predicted = argmax(model.call(gather(data.test.images, idx, 0)));
       const labels = gather(data.test.labels, idx, 0).data;
-      predicted.forEach((p, i) => (correct += p === labels[i] ? 1 : 0));
+      predicted.forEach((p, i) => {
+        correct += p === labels[i] ? 1 : 0;
+      });
     }
   });
   return correct / nTest;

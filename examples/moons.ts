@@ -24,7 +24,9 @@ class Neuron {
   }
   call(x: (Scalar | number)[]): Scalar {
     let act = this.b as Scalar;
-    x.forEach((xi, i) => (act = act.add(this.w[i]!.mul(xi))));
+    x.forEach((xi, i) => {
+      act = act.add(this.w[i]!.mul(xi));
+    });
     return this.linear ? act : act.relu();
   }
   parameters(): Scalar[] {

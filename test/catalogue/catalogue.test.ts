@@ -46,7 +46,7 @@ const entries: Entry[] = [
 const STRICT = process.env.CATALOGUE_STRICT === '1';
 const MINIMUM = 60;
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -81,7 +81,7 @@ describe('the catalogue itself', () => {
     expect(new Set(titles).size, 'entry names repeat').toBe(titles.length);
     for (const e of entries) {
       expect(ERROR_CLASSES as readonly unknown[]).toContain(e.error);
-      expect(e.message.source.startsWith(`^${escape(e.fn)}: `), `${e.fn}: ${e.name}: ${e.message}`).toBe(true);
+      expect(e.message.source.startsWith(`^${escapeRegExp(e.fn)}: `), `${e.fn}: ${e.name}: ${e.message}`).toBe(true);
       expect(e.message.source.length, `${e.fn}: ${e.name}: the regexp must say more than the name`).toBeGreaterThan(e.fn.length + 12);
     }
   });

@@ -90,7 +90,9 @@ export function idxUint8(shape: number[], values: number[]): Uint8Array {
   const dv = new DataView(out.buffer);
   out[2] = 0x08;
   out[3] = shape.length;
-  shape.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    dv.setUint32(4 + 4 * i, d, false);
+  });
   out.set(values, header);
   return out;
 }

@@ -71,7 +71,11 @@ describe("seed 003: ∂a^l/∂b^l = diag(f'(z^l)) by the engine's jacobian", () 
         const e = errorsOf(J.data, flat(expected));
         expect(e.rel).toBeLessThan(1e-15);
         // Off the diagonal the entries are exactly 0, not just small.
-        rowsOf(J).forEach((row, i) => row.forEach((v, j) => i !== j && expect(v).toBe(0)));
+        rowsOf(J).forEach((row, i) => {
+          row.forEach((v, j) => {
+            i !== j && expect(v).toBe(0);
+          });
+        });
         log.note("jacobian(∂a^l/∂b^l) vs diag(f'(z^l))", e);
       }
     }

@@ -81,7 +81,13 @@ export function isElementwise(p: Primitive): p is ElementwisePrimitive {
 
 function describe(name: string, arity: 1 | 2, spec: RuleSpec, rule: Omit<ElementwisePrimitive['elementwise'], 'arity' | 'fused'>): ElementwisePrimitive {
   const { firstOrder } = spec;
-  const shapes = arity === 1 ? [[3, 4]] : [[3, 4], [3, 4]];
+  const shapes =
+    arity === 1
+      ? [[3, 4]]
+      : [
+          [3, 4],
+          [3, 4],
+        ];
   return definePrimitive<ElementwisePrimitive>({
     name,
     formula: spec.formula,

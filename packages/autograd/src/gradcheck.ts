@@ -185,7 +185,7 @@ function locate(f: Fn, xs: readonly Tensor[], grads: readonly Tensor[], v: Tenso
     if (x.size === 0) return;
     const base = { order, input: i, inputShape: x.shape, output: null, outputOf: null };
     const u = randomLike(x, random);
-    const us = xs.map((y, k) => (k === i ? u : null));
+    const us = xs.map((_y, k) => (k === i ? u : null));
     const c = compare(s, { ...base, test: 'direction', index: null }, dot(u.data, grads[i]!.data), dot(centralDifference(f, xs, us, s.eps), v.data));
     results.push(c);
     if (passes(c) || x.size > LOCATE_LIMIT) return;

@@ -90,7 +90,14 @@ export function primitive(name: string, formula: string, extra: Partial<Pick<Pri
 }
 
 /** The descriptor of leaves (inputs and constants): no op produced them. */
-export const LEAF: Primitive = { name: 'leaf', formula: 'leaf: the cotangent is its gradient', elementwise: null, firstOrder: null, composite: null, builtin: true };
+export const LEAF: Primitive = {
+  name: 'leaf',
+  formula: 'leaf: the cotangent is its gradient',
+  elementwise: null,
+  firstOrder: null,
+  composite: null,
+  builtin: true,
+};
 
 /**
  * Give a class (Tensor, Scalar) a method per elementwise primitive, `x.exp()`, `x.mul(y)`, for the

@@ -35,6 +35,7 @@ export interface Scalar extends ElementwiseMethods<Scalar> {}
  * micrograd, every value a backward pass reaches holds its gradient afterwards, intermediate
  * ones included (∂L/∂d for each step d of a hand computation, what students check by hand).
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above types the methods installElementwiseMethods puts on the prototype
 export class Scalar extends Node {
   /** The value; read through `.data`. */
   _data: number;

@@ -62,6 +62,7 @@ export interface Tensor extends ElementwiseMethods<Tensor> {}
  * (or an input of the op that made it) requires a gradient. Tensors are immutable values: every
  * operation returns a new tensor. Create them with `tensor()`, `zeros()`, `ones()`, ...
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above types the methods installElementwiseMethods puts on the prototype
 export class Tensor extends Node {
   readonly data: TypedArray;
   readonly shape: Shape;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explain, matmul, scalar, sigmoid, sum, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
+import { type Scalar, explain, matmul, scalar, sigmoid, sum, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
 
 function neuron() {
   // Karpathy's micrograd neuron: o = tanh(x1 w1 + x2 w2 + b), with known gradients.
@@ -22,12 +22,12 @@ describe('explain', () => {
     expect(labels.indexOf('n')).toBeLessThan(labels.indexOf('x1'));
     // Known values: do/dn = 1 − tanh²(n) = 0.5, dx1 = w1·0.5 = −1.5, dw1 = x1·0.5 = 1.
     const at = (name: string) => trace.steps.find((s) => s.label === name)!;
-    expect((at('n').cotangent as any).data).toBeCloseTo(0.5, 12);
-    expect((at('x1').cotangent as any).data).toBeCloseTo(-1.5, 12);
-    expect((at('w1').cotangent as any).data).toBeCloseTo(1, 12);
-    expect((at('x2').cotangent as any).data).toBeCloseTo(-1.5 / -3, 12);
+    expect((at('n').cotangent as Scalar).data).toBeCloseTo(0.5, 12);
+    expect((at('x1').cotangent as Scalar).data).toBeCloseTo(-1.5, 12);
+    expect((at('w1').cotangent as Scalar).data).toBeCloseTo(1, 12);
+    expect((at('x2').cotangent as Scalar).data).toBeCloseTo(-1.5 / -3, 12);
     // The local derivative of tanh at n is shown by value.
-    expect((at('o').inputs[0]!.local as any).data).toBeCloseTo(0.5, 12);
+    expect((at('o').inputs[0]!.local as Scalar).data).toBeCloseTo(0.5, 12);
     expect(at('o').formula).toContain('sech²');
     // The trace does not touch .grad and keeps the graph.
     expect(x1.grad).toBe(0);
@@ -64,7 +64,7 @@ describe('explain', () => {
     const trace = explain(loss);
     const w = trace.steps.find((s) => s.label === 'W')!;
     loss.backward();
-    expect(Array.from((w.cotangent as any).data)).toEqual(Array.from(W.grad!.data));
+    expect(Array.from((w.cotangent as Scalar).data)).toEqual(Array.from(W.grad!.data));
   });
 });
 

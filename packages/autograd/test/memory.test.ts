@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { GraphError, type Tensor, defineOp, matmul, mul, sum, tanh, tensor } from '../src/index.ts';
 
 /** A full collection: vitest.config.ts passes --expose-gc; outside it, turn the flag on here. */
-const gc: () => void =
-  typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : (setFlagsFromString('--expose-gc'), runInNewContext('gc') as () => void);
+const gc: () => void = typeof globalThis.gc === 'function' ? (globalThis.gc as () => void) : exposeGc();
+
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
 
 /**
  * True once every target is gone. WeakRef targets survive until the current job ends, so each

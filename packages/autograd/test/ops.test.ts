@@ -499,7 +499,10 @@ describe('float32 agrees with float64 within float32 tolerance', () => {
     };
     const single = run('float32');
     const double = run('float64');
-    const close = (a: number[], b: number[]): void => a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(b[i]!)));
+    const close = (a: number[], b: number[]): void =>
+      a.forEach((v, i) => {
+        expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(b[i]!));
+      });
     close(single.y, double.y);
     close(single.g, double.g);
   });
@@ -628,7 +631,10 @@ describe('NaN propagation over the op table', () => {
         if (r.op === 'pow') {
           // NaN everywhere except x⁰ = 1 and 1ʸ = 1
           const other = xs[1 - k]!;
-          expect(values.filter((v) => !Number.isNaN(v) && v !== 1), context).toEqual([]);
+          expect(
+            values.filter((v) => !Number.isNaN(v) && v !== 1),
+            context,
+          ).toEqual([]);
           if (other.data.every((v) => v !== (k === 0 ? 0 : 1))) expect(values.every(Number.isNaN), context).toBe(true);
         } else if (DENSE.has(r.op)) {
           expect(values.every(Number.isNaN), `${context}: ${values}`).toBe(true);

@@ -128,7 +128,8 @@ describe('first-order fast paths, declared on their descriptors', () => {
 
   function ulpsApart(a: number, b: number, dtype: DType): number {
     if (a === b) return 0;
-    const ulp = (v: number) => (dtype === 'float32' ? 2 ** (Math.floor(Math.log2(Math.abs(v) || 1e-38)) - 23) : 2 ** (Math.floor(Math.log2(Math.abs(v) || 1e-300)) - 52));
+    const ulp = (v: number) =>
+      dtype === 'float32' ? 2 ** (Math.floor(Math.log2(Math.abs(v) || 1e-38)) - 23) : 2 ** (Math.floor(Math.log2(Math.abs(v) || 1e-300)) - 52);
     return Math.abs(a - b) / ulp(Math.max(Math.abs(a), Math.abs(b)));
   }
 
@@ -138,9 +139,15 @@ describe('first-order fast paths, declared on their descriptors', () => {
       const { shapes } = p.firstOrder!.example;
       const domains = p.elementwise?.domains;
       const sizes = shapes.map((s) => s.reduce((n, d) => n * d, 1));
-      const outSize = (p.firstOrder!.example.fn as (...a: Tensor[]) => Tensor)(...shapes.map((s) => tensor(new Array(s.reduce((n, d) => n * d, 1)).fill(0.5), { shape: [...s] }))).size;
+      const outSize = (p.firstOrder!.example.fn as (...a: Tensor[]) => Tensor)(
+        ...shapes.map((s) => tensor(new Array(s.reduce((n, d) => n * d, 1)).fill(0.5), { shape: [...s] })),
+      ).size;
       const arb = fc.tuple(
-        fc.tuple(...sizes.map((n, i) => fc.array(fc.double({ min: domains?.[i]?.low ?? -3, max: domains?.[i]?.high ?? 3, noNaN: true }), { minLength: n, maxLength: n }))),
+        fc.tuple(
+          ...sizes.map((n, i) =>
+            fc.array(fc.double({ min: domains?.[i]?.low ?? -3, max: domains?.[i]?.high ?? 3, noNaN: true }), { minLength: n, maxLength: n }),
+          ),
+        ),
         fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: outSize, maxLength: outSize }),
       );
       fc.assert(
@@ -148,12 +155,12 @@ describe('first-order fast paths, declared on their descriptors', () => {
           const a = gradients(p, values, w, dtype, false);
           const b = gradients(p, values, w, dtype, true);
           const bound = p.firstOrder!.ulps[dtype];
-          a.forEach((g, i) =>
+          a.forEach((g, i) => {
             g.forEach((v, k) => {
               const d = ulpsApart(v, b[i]![k]!, dtype);
               if (!(d <= bound)) throw new Error(`${p.name} ${dtype}: input ${i} [${k}] fused ${v} vs recorded ${b[i]![k]} (${d} ulps > ${bound})`);
-            }),
-          );
+            });
+          });
         }),
         propertyParams(30),
       );
@@ -164,7 +171,13 @@ describe('first-order fast paths, declared on their descriptors', () => {
 describe('formulas come from the descriptors', () => {
   it('explain prints each primitive’s formula, including the fused linear and the new sin', () => {
     const x = tensor([[0.5, -1]], { requiresGrad: true });
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const steps = explain(sum(x.sin().mul(2))).steps;
     const byOp = new Map(steps.map((s) => [s.op, s.formula]));
     expect(byOp.get('sin')).toBe('∂z/∂x = cos x');

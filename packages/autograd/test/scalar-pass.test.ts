@@ -63,7 +63,9 @@ describe('the first-order pass on numbers', () => {
         const leaves = values.map((v) => scalar(v));
         run(steps, leaves).backward();
         const generic = gradsByGenericPass(steps, values);
-        leaves.forEach((l, i) => expect(l.grad).toBeCloseTo(generic[i]!, 10));
+        leaves.forEach((l, i) => {
+          expect(l.grad).toBeCloseTo(generic[i]!, 10);
+        });
       }),
       propertyParams(300),
     );

@@ -18,7 +18,7 @@ import {
 } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import { glorotUniform, heNormal, normal, scaledNormal, zerosInit } from './init.ts';
-import { checkBoolean, checkChoice, checkDType, checkInteger, checkKeys, checkOptions, checkSize, checkTensor, describe } from './internal/check.ts';
+import { checkBoolean, checkChoice, checkDType, checkInteger, checkOptions, checkSize, checkTensor, describe } from './internal/check.ts';
 import { Module } from './module.ts';
 import { resolveRng } from './random.ts';
 import type { Rng } from './random.ts';

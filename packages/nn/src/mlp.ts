@@ -1,6 +1,6 @@
 import { ValueError } from '@pullback/autograd';
 import type { DType, Tensor } from '@pullback/autograd';
-import { checkBoolean, checkChoice, checkDType, checkKeys, checkOptions, describe } from './internal/check.ts';
+import { checkBoolean, checkChoice, checkDType, checkOptions, describe } from './internal/check.ts';
 import { ACTIVATION_NAMES, INIT_SCHEMES, Linear, activationLayer } from './layers.ts';
 import type { ActivationName, ElementwiseActivation, InitScheme, LinearOptions, Softmax } from './layers.ts';
 import { Module } from './module.ts';

@@ -56,7 +56,9 @@ const variables = new VariablesTable(byId('variables').querySelector('tbody')!, 
   finiteDifference: (name) => finiteDifference(state.program!, state.values, name),
 });
 
-const setStatus = (s: 'pending' | 'ready' | 'error'): void => void (document.body.dataset.status = s);
+const setStatus = (s: 'pending' | 'ready' | 'error'): void => {
+  document.body.dataset.status = s;
+};
 const outputLabel = (): string => state.program?.outputName ?? 'out';
 
 function fillPresets(): void {

@@ -36,7 +36,7 @@ export const numberAlgebra: Algebra<number> = {
       case 'log':
         return Math.log(x);
       case 'relu':
-        return Math.max(x , 0);
+        return Math.max(x, 0);
       case 'sigmoid':
         return sigmoid(x);
       case 'sqrt':

@@ -65,7 +65,9 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
     x.dtype,
   );
   const inverse = new Array<number>(p.length);
-  p.forEach((a, i) => (inverse[a] = i));
+  p.forEach((a, i) => {
+    inverse[a] = i;
+  });
   // y = permute(x, p)  =>  dx = permute(dy, p⁻¹)
   return record(TRANSPOSE, [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [transpose(dy, inverse)], { perm: p });
 }
@@ -204,7 +206,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     new Tensor(out, shape, first.dtype),
     (dy: Tensor, needs) => {
       let from = 0;
-      return tensors.map((t, i) => {
+      return tensors.map((_t, i) => {
         const begin = shape.map((_, k) => (k === ax ? from : 0));
         const end = shape.map((n, k) => (k === ax ? from + sizes[i]! : n));
         from += sizes[i]!;

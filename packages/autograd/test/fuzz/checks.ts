@@ -126,7 +126,9 @@ export function checkFloat32({ program }: Case): void {
   const all = x64.map((_, i) => i);
   const gradients = (xs: Tensor[]): number[] => {
     const gs = grad(lossOf(program), { argnums: all })(...xs) as Tensor[];
-    gs.forEach((g, i) => expectDType(`the gradient of input ${i}`, g, xs[i]!.dtype));
+    gs.forEach((g, i) => {
+      expectDType(`the gradient of input ${i}`, g, xs[i]!.dtype);
+    });
     return gs.flatMap((g) => Array.from(g.data));
   };
   compare32('gradient (all inputs, flattened)', gradients(x64), gradients(x32));

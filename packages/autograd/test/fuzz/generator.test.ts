@@ -35,7 +35,9 @@ function broadcasts(instr: Instr, p: Program): boolean {
 /** Longest chain of instructions from an input to a value. */
 function depth(p: Program): number {
   const d: number[] = [];
-  p.instrs.forEach((instr, i) => (d[i] = 1 + Math.max(0, ...operandsOf(instr).map((v) => d[v]!))));
+  p.instrs.forEach((instr, i) => {
+    d[i] = 1 + Math.max(0, ...operandsOf(instr).map((v) => d[v]!));
+  });
   return Math.max(...d);
 }
 

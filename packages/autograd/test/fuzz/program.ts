@@ -108,8 +108,12 @@ export function printProgram(p: Program, values = false): string {
   const lines = p.instrs.map((_, i) => printInstr(p, i));
   lines.push(`loss = ${p.sinks.map((s, k) => `sum(v${s} * w${k})`).join(' + ')}`);
   if (values) {
-    p.inputs.forEach((x, k) => lines.push(`input ${k} = ${fmtNumbers(x.values)}`));
-    p.weights.forEach((w, k) => lines.push(`w${k} = ${fmtNumbers(w.values)}`));
+    p.inputs.forEach((x, k) => {
+      lines.push(`input ${k} = ${fmtNumbers(x.values)}`);
+    });
+    p.weights.forEach((w, k) => {
+      lines.push(`w${k} = ${fmtNumbers(w.values)}`);
+    });
   }
   return lines.join('\n');
 }

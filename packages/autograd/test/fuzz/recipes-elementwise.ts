@@ -210,7 +210,14 @@ export const generic =
       args.push(y);
     }
     const pieces = args.map((a, i) => intoDomain(b, a, pieceOf(b, p.elementwise.domains[i]!)));
-    b.elementwise(p.name, pieces.map((q) => q.value), boundOver(p, pieces.map((q) => q.piece)));
+    b.elementwise(
+      p.name,
+      pieces.map((q) => q.value),
+      boundOver(
+        p,
+        pieces.map((q) => q.piece),
+      ),
+    );
     return true;
   };
 

@@ -33,7 +33,9 @@ function fromUnit(domain: Domain, raw: number[]): number[] {
     case 'distinct': {
       const order = raw.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       const out = new Array<number>(raw.length);
-      order.forEach(([r, i], rank) => (out[i] = 0.3 * (rank - raw.length / 2) + 0.05 * r));
+      order.forEach(([r, i], rank) => {
+        out[i] = 0.3 * (rank - raw.length / 2) + 0.05 * r;
+      });
       return out;
     }
     case 'lattice':

@@ -86,7 +86,7 @@ export function sliceCase(): fc.Arbitrary<Case<{ begin: number[]; end: (number |
       fc
         .tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: n }), fc.boolean(), fc.boolean(), fc.boolean())
         .map(([s, t, negS, negT, omitT]) => {
-          const [lo, hi] = s < t ? [s, t] : [t - 1, Math.min(s + 1 , n)];
+          const [lo, hi] = s < t ? [s, t] : [t - 1, Math.min(s + 1, n)];
           const end = omitT ? (hi === n ? undefined : hi) : negT && hi < n ? hi - n : hi;
           return { begin: negS ? lo - n : lo, end };
         }),

@@ -1,5 +1,5 @@
 import { MAX_TENSOR_SIZE, ValueError } from '@pullback/autograd';
-import { checkBoolean, checkInteger, checkKeys, checkOptions } from '../internal/check.ts';
+import { checkBoolean, checkInteger, checkOptions } from '../internal/check.ts';
 import { resolveRng } from '../random.ts';
 import type { Rng } from '../random.ts';
 

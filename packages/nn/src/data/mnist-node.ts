@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Tensor, ValueError } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
-import { checkDType, checkInteger, checkKeys, checkOptions } from '../internal/check.ts';
+import { checkDType, checkInteger, checkOptions } from '../internal/check.ts';
 import { gunzipIdx, invalidIdx, isGzip } from './gunzip-node.ts';
 import { readIdx } from './idx.ts';
 import type { IdxArray } from './idx.ts';

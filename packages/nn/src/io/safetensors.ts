@@ -5,7 +5,7 @@
 import { DTypeError, ValueError, formatShape } from '@pullback/autograd';
 import type { DType } from '@pullback/autograd';
 import type { Module } from '../module.ts';
-import { checkKeys, checkOptions, describe, isShape } from '../internal/check.ts';
+import { checkOptions, describe, isShape } from '../internal/check.ts';
 import { assignParameters, checkModule } from './state.ts';
 import type { SavedTensor } from './state.ts';
 import { isDenseArray, isPlainObject, nameTable, own } from './untrusted.ts';

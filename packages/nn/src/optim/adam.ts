@@ -1,6 +1,6 @@
 import { ValueError, zeros } from '@pullback/autograd';
 import type { Tensor, TypedArray } from '@pullback/autograd';
-import { checkKeys, checkOptions, checkPositive, describe } from '../internal/check.ts';
+import { checkOptions, checkPositive, describe } from '../internal/check.ts';
 import { Optimizer } from './optimizer.ts';
 import type { Params } from './optimizer.ts';
 

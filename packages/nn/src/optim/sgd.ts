@@ -1,6 +1,6 @@
 import { ValueError, zeros } from '@pullback/autograd';
 import type { Tensor, TypedArray } from '@pullback/autograd';
-import { checkBoolean, checkKeys, checkOptions, checkPositive } from '../internal/check.ts';
+import { checkBoolean, checkOptions, checkPositive } from '../internal/check.ts';
 import { Optimizer } from './optimizer.ts';
 import type { Params } from './optimizer.ts';
 

@@ -66,7 +66,10 @@ export function explainBackprop(model: MLP, x: Tensor, y: Tensor, options: Expla
     // Recorded in the model's scope, as `model.call(x)` would, so that graph pictures of the cost can collapse layers.
     const tr = model.scoped(() => model.forwardTrace(x));
     const out = tr.a[tr.a.length - 1]!;
-    return { forward: tr, cost: costName === 'quadratic' ? (expandComposite(quadraticCost(out, y, { reduction })) as Tensor) : crossEntropyCost(out, y, { reduction }) };
+    return {
+      forward: tr,
+      cost: costName === 'quadratic' ? (expandComposite(quadraticCost(out, y, { reduction })) as Tensor) : crossEntropyCost(out, y, { reduction }),
+    };
   });
   const batchSize = x.shape.length < 2 ? 1 : x.size / x.shape[x.shape.length - 1]!;
   const perExample = reduction === 'mean' && batchSize > 1 ? ' / m' : '';

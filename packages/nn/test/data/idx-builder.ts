@@ -6,7 +6,9 @@ export function idxBytes(typeCode: number, shape: number[], values: number[]): U
   const dv = new DataView(out.buffer);
   out[2] = typeCode;
   out[3] = shape.length;
-  shape.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  shape.forEach((d, i) => {
+    dv.setUint32(4 + 4 * i, d, false);
+  });
   values.forEach((v, i) => {
     const at = header + i * width;
     if (typeCode === 0x08) dv.setUint8(at, v);

@@ -43,4 +43,4 @@ export function bits(t: Tensor): string[] {
 }
 
 /** Awkward values: −0, infinities, NaN, subnormals, extremes, a non-terminating binary fraction. */
-export const AWKWARD = [-0, Infinity, -Infinity, NaN, 5e-324, -Number.MAX_VALUE, 0.1, 1 / 3, -2.5e-310, 123456789.123456789];
+export const AWKWARD = [-0, Infinity, -Infinity, NaN, 5e-324, -Number.MAX_VALUE, 0.1, 1 / 3, -2.5e-310, 123456789.12345679];

@@ -95,7 +95,9 @@ describe('saveSafetensors', () => {
         expect(dst.parameters().map(bits)).toEqual(src.parameters().map(bits));
         const decoded = decodeSafetensors(bytes);
         expect([...decoded.keys()]).toEqual(tensors.map((_, i) => `t${i}`));
-        tensors.forEach((t, i) => expect(decoded.get(`t${i}`)!.shape).toEqual(t.shape));
+        tensors.forEach((t, i) => {
+          expect(decoded.get(`t${i}`)!.shape).toEqual(t.shape);
+        });
       }),
       { numRuns: 60 },
     );

@@ -22,7 +22,9 @@ function forwardExample(net: RefNetwork, x: number[]): number[][] {
     const next: number[] = [];
     for (let j = 0; j < n; j++) {
       let z = net.biases[i]?.[j] ?? 0;
-      prev.forEach((ak, k) => (z += net.weights[i]![j * prev.length + k]! * ak));
+      prev.forEach((ak, k) => {
+        z += net.weights[i]![j * prev.length + k]! * ak;
+      });
       next.push(f(net.activations[i]!, z));
     }
     as.push(next);

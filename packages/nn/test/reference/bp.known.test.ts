@@ -30,7 +30,9 @@ const twice: RefBatch = { x: Float64Array.of(1, 2, 1, 2), y: Float64Array.of(1, 
 function expectAll(actual: Float64Array | null, expected: number[]): void {
   expect(actual).not.toBeNull();
   expect(actual!.length).toBe(expected.length);
-  expected.forEach((v, i) => expect(actual![i]).toBeCloseTo(v, 14));
+  expected.forEach((v, i) => {
+    expect(actual![i]).toBeCloseTo(v, 14);
+  });
 }
 
 describe('backpropReference on a hand-computed 2-2-1 sigmoid network', () => {
@@ -94,7 +96,9 @@ describe('BP1 with cross-entropy and a sigmoid output', () => {
         const rand = mulberry32(spec.seed);
         const batch = buildBatch(spec, 'crossEntropy', rand);
         const out = backpropReference(buildNetwork(spec, rand), batch, { cost: 'crossEntropy' }).layers.at(-1)!;
-        out.delta.forEach((d, r) => expect(d).toBe(out.a[r]! - batch.y[r]!));
+        out.delta.forEach((d, r) => {
+          expect(d).toBe(out.a[r]! - batch.y[r]!);
+        });
       }),
       { numRuns: 60 },
     );

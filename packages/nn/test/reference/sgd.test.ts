@@ -20,10 +20,14 @@ describe('sgdStepReference (seed 002 eqs. 7–8)', () => {
     expect(grads).toEqual(gradsBefore);
     next.weights.forEach((w, i) => {
       expect(w).not.toBe(net.weights[i]);
-      w.forEach((v, e) => expect(v).toBe(net.weights[i]![e]! - 0.5 * grads.layers[i]!.gradW[e]!));
+      w.forEach((v, e) => {
+        expect(v).toBe(net.weights[i]![e]! - 0.5 * grads.layers[i]!.gradW[e]!);
+      });
     });
     expect(next.biases[0]).not.toBe(net.biases[0]);
-    next.biases[0]!.forEach((v, j) => expect(v).toBe(net.biases[0]![j]! - 0.5 * grads.layers[0]!.gradB![j]!));
+    next.biases[0]!.forEach((v, j) => {
+      expect(v).toBe(net.biases[0]![j]! - 0.5 * grads.layers[0]!.gradB![j]!);
+    });
     expect(next.biases[1]).toBeNull();
     expect(next.sizes).toEqual(net.sizes);
     expect(next.sizes).not.toBe(net.sizes);

@@ -146,7 +146,9 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
     expect(text).not.toContain('/ m');
     const ref = reference(model, xs, ys, 1, 'quadratic');
     const z3 = one.steps.find((s) => tag(s.equation) === 'BP1')!;
-    Array.from((z3.cotangent as Tensor).data).forEach((v, k) => expect(Math.abs(v - ref.layers[1]!.delta[k]!)).toBeLessThan(1e-12));
+    Array.from((z3.cotangent as Tensor).data).forEach((v, k) => {
+      expect(Math.abs(v - ref.layers[1]!.delta[k]!)).toBeLessThan(1e-12);
+    });
 
     const batch = setup([2, 3, 2], 3, 9);
     const summed = explainBackprop(batch.model, batch.x, batch.y, { cost: 'quadratic', reduction: 'sum' });
@@ -165,7 +167,9 @@ describe('explainBackprop: the backward pass of an MLP grouped by BP1–BP4', ()
     expect(z2.label).toBe('z^2 = a^2');
     expect(z2.equation).toBe('BP2: δ^2 = ((w^3)ᵀ δ^3) ⊙ f′(z^2)');
     const ref = reference(model, xs, ys, 3, 'quadratic');
-    Array.from((z2.cotangent as Tensor).data).forEach((v, k) => expect(Math.abs(v - ref.layers[0]!.delta[k]! / 3)).toBeLessThan(1e-12));
+    Array.from((z2.cotangent as Tensor).data).forEach((v, k) => {
+      expect(Math.abs(v - ref.layers[0]!.delta[k]! / 3)).toBeLessThan(1e-12);
+    });
   });
 
   it('does not touch .grad, and the graph is kept for backward()', () => {
