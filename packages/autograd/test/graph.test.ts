@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Scalar, explain, matmul, scalar, sigmoid, sum, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
+import { type Scalar, type Tensor, explain, matmul, scalar, sigmoid, sum, tensor, toDot, toMermaid, toSvg } from '../src/index.ts';
 
 function neuron() {
   // Karpathy's micrograd neuron: o = tanh(x1 w1 + x2 w2 + b), with known gradients.
@@ -64,7 +64,7 @@ describe('explain', () => {
     const trace = explain(loss);
     const w = trace.steps.find((s) => s.label === 'W')!;
     loss.backward();
-    expect(Array.from((w.cotangent as Scalar).data)).toEqual(Array.from(W.grad!.data));
+    expect(Array.from((w.cotangent as Tensor).data)).toEqual(Array.from(W.grad!.data));
   });
 });
 
