@@ -39,6 +39,14 @@ const scalarAlgebra: Algebra<Scalar> = {
         return x.sqrt();
       case 'abs':
         return x.abs();
+      case 'sin':
+        return x.sin();
+      case 'cos':
+        return x.cos();
+      case 'sinh':
+        return x.sinh();
+      case 'cosh':
+        return x.cosh();
     }
   },
   // Name an op's result after its line (`z1 = ...`); a leaf keeps its own name.

@@ -43,6 +43,14 @@ export const numberAlgebra: Algebra<number> = {
         return Math.sqrt(x);
       case 'abs':
         return Math.abs(x);
+      case 'sin':
+        return Math.sin(x);
+      case 'cos':
+        return Math.cos(x);
+      case 'sinh':
+        return Math.sinh(x);
+      case 'cosh':
+        return Math.cosh(x);
     }
   },
   bind: (_name, x) => x,

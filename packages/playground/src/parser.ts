@@ -10,7 +10,7 @@
 //
 // Positions are 1-based lines and columns, so an error can put a caret under the column.
 
-export const FUNCTIONS = ['tanh', 'exp', 'log', 'relu', 'sigmoid', 'sqrt', 'abs'] as const;
+export const FUNCTIONS = ['tanh', 'exp', 'log', 'relu', 'sigmoid', 'sqrt', 'abs', 'sin', 'cos', 'sinh', 'cosh'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface Position {

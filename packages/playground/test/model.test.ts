@@ -201,3 +201,20 @@ describe('quiz and gradients of intermediate nodes', () => {
     expect(nodeGrads.map((n) => n.nodeId)).toEqual(steps.filter((s) => !s.leaf).map((s) => s.nodeId));
   });
 });
+
+describe('trigonometric functions in the page', () => {
+  it('sin and cos: the engine’s gradients match central differences, with their formulas in the steps', () => {
+    const program = parseProgram('o = sin(x)*cos(y) + cosh(x*y)');
+    const values = new Map([
+      ['x', 0.7],
+      ['y', -1.3],
+    ]);
+    const { grads, steps } = analyze(program, values);
+    for (const name of ['x', 'y']) expect(grads.get(name)!).toBeCloseTo(finiteDifference(program, values, name).estimate, 8);
+    // ∂o/∂x = cos x cos y + y sinh(xy), a known closed form
+    expect(grads.get('x')!).toBeCloseTo(Math.cos(0.7) * Math.cos(-1.3) + -1.3 * Math.sinh(0.7 * -1.3), 12);
+    const formulas = steps.map((s) => s.formula);
+    expect(formulas).toContain('∂z/∂x = cos x');
+    expect(formulas).toContain('∂z/∂x = −sin x');
+  });
+});

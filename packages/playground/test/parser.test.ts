@@ -66,6 +66,7 @@ describe('parseProgram: precedence', () => {
     expect(calc('3 − 1 × 2 · 1 ÷ 1')).toBe(1);
     expect(calc('2 ** 3')).toBe(8);
     expect(calc('sigmoid(0) + relu(-1) + relu(2) + sqrt(9) + abs(-4) + log(exp(2)) + tanh(0)')).toBeCloseTo(0.5 + 0 + 2 + 3 + 4 + 2 + 0, 14);
+    expect(calc('sin(0.5)^2 + cos(0.5)^2 + cosh(1)^2 - sinh(1)^2')).toBeCloseTo(2, 14);
   });
 });
 
