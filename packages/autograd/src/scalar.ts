@@ -210,9 +210,8 @@ function firstOrderPass(root: Scalar, seed: number, retain: boolean): boolean {
 /**
  * The pass's end: every value reached gets its gradient (micrograd), and without retainGraph the
  * graph is freed. An intermediate value points at its entry of the pass's cotangent array rather
- * than holding a copy: storing a new number (or Scalar) into each of 65,000 long-lived nodes made
- * W5 6× slower, while every node pointing at one array (in the large-object space for big graphs)
- * costs about nothing.
+ * than holding a copy: storing a new number (or Scalar) into each of tens of thousands of
+ * long-lived nodes costs the pass far more than every node pointing at one array.
  */
 function commit(order: readonly Node[], cotangents: Float64Array, retain: boolean): void {
   for (let k = 0; k < order.length; k++) {

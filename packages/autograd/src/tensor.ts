@@ -20,9 +20,9 @@ export function arrayFor(dtype: DType, size: number): TypedArray {
   if (bytes > POOLED_MAX || bytes <= ON_HEAP_MAX || markUntransferable === null) {
     return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   }
-  // A fresh ArrayBuffer of a few hundred bytes costs V8 about 0.6 µs (an off-heap allocation
-  // and its tracking), more than the small ops that need one; a view on a pooled chunk costs
-  // 0.03 µs. So, as Node.js pools its small byte buffers, small arrays are carved from a shared
+  // A fresh ArrayBuffer of a few hundred bytes costs V8 an off-heap allocation and its tracking,
+  // more than the small ops that need one; a view on a pooled chunk costs a fraction of that.
+  // So, as Node.js pools its small byte buffers, small arrays are carved from a shared
   // chunk that is never reused (views start zeroed and never alias); a chunk lives as long as
   // any view into it, so a kept small tensor keeps at most POOL_BYTES alive. A user may transfer
   // `t.data.buffer` to a worker: a transferred chunk would empty every tensor carved from it, so
@@ -59,8 +59,10 @@ export interface Tensor extends ElementwiseMethods<Tensor> {}
 
 /**
  * An n-dimensional array of float32 or float64 in row-major order, recorded on the tape when it
- * (or an input of the op that made it) requires a gradient. Tensors are immutable values: every
- * operation returns a new tensor. Create them with `tensor()`, `zeros()`, `ones()`, ...
+ * (or an input of the op that made it) requires a gradient. Every operation returns a new tensor;
+ * values change in place only through `assign`, `markModified` (after a raw write into `.data`)
+ * and optimizers, which bump a version so that a backward pass through an op that saw the old
+ * values raises. Create tensors with `tensor()`, `zeros()`, `ones()`, ...
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above types the methods installElementwiseMethods puts on the prototype
 export class Tensor extends Node {

@@ -172,7 +172,7 @@ export function markCut(reason: Cut['reason'], op: string, inputs: readonly Node
     if (reason === 'noGrad' && cut !== null && cut.reason === 'noGrad' && !x.requiresGrad) {
       // A noGrad result fed to another noGrad op: point at what it was cut from, not at it. A
       // WeakRef keeps its target alive until the current job ends, so one per op made a long
-      // evaluation loop under noGrad hold every intermediate tensor (2× slower than recording).
+      // evaluation loop under noGrad hold every intermediate tensor (and run slower than recording).
       sources ??= [];
       for (const s of cut.sources) sources.push(s);
     } else if (x.requiresGrad || cut !== null) {

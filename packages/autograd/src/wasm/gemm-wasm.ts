@@ -82,10 +82,9 @@ let status: 'untried' | 'compiling' | 'ready' | 'unavailable' = 'untried';
 
 /**
  * Products of at least this many multiply-adds (≈ 161³) are split between the pool's threads.
- * Splitting costs this thread ~10 µs whether or not a worker helps (job setup, waking a worker,
- * packing op(A) once per band), ≤ 5% from here on; measured on 2 threads with warm workers,
- * 192³ ran 1.57× faster and 256³ 1.64×, but a worker that is asleep, or shares its core with
- * another process, may take a while to join (128³ gained 1.4× when all went well).
+ * Splitting has a fixed cost on this thread whether or not a worker helps (job setup, waking a
+ * worker, packing op(A) once per band), small from this size on; below it a worker that is asleep,
+ * or shares its core with another process, can cost more than it saves (figures: BENCHMARKS.md).
  */
 export const PARALLEL_MIN = 1 << 22;
 /** The narrowest band of C (columns or rows) handed to one thread: its packing is repeated. */
