@@ -31,7 +31,7 @@ const predictions = Array.from(model.call(x).data, (p) => (p > 0.5 ? 1 : 0));
 result.xor = { loss, predictions };
 
 // (2) The engine's gradients against the closed form (sigmoid network, quadratic cost, mean).
-const small = new MLP([2, 3, 2], { seed: 1 });
+const small = new MLP([2, 3, 2], { outputActivation: 'sigmoid', seed: 1 });
 small.zeroGrad();
 quadraticCost(
   small.call(x),
