@@ -6,9 +6,12 @@ import {
   ValueError,
   bernoulli,
   defaultRng,
+  detectAnomaly,
   dropout,
+  explain,
   grad,
   gradcheck,
+  hessian,
   jvp,
   manualSeed,
   mul,
@@ -18,6 +21,7 @@ import {
   randn,
   sum,
   tensor,
+  toDot,
 } from '../src/index.ts';
 import { portableLog } from '../src/portable-log.ts';
 
@@ -278,6 +282,25 @@ describe('dropout', () => {
     const [y, dy] = jvp((t: Tensor) => dropout(t, 0.5, seeded(8)), [x()], [weights]) as [Tensor, Tensor];
     const mask = values(y).map((v, i) => v / values(x())[i]!);
     expect(values(dy)).toEqual(values(weights).map((w, i) => w * mask[i]!));
+  });
+
+  it('hessian of Σ dropout(x)² is diag(2 m²), m the mask / (1 − p)', () => {
+    const p = 0.5;
+    const t = tensor([1, -2, 3, 0.5]);
+    const m = values(dropout(tensor([1, 1, 1, 1]), p, seeded(21)));
+    const h = hessian((u: Tensor) => sum(mul(dropout(u, p, seeded(21)), dropout(u, p, seeded(21)))))(t) as Tensor;
+    expect(values(h)).toEqual(m.flatMap((mi, i) => m.map((_, j) => (i === j ? 2 * mi * mi : 0))));
+  });
+
+  it('explain prints its formula; graph export shows the node; anomaly mode names dropout', () => {
+    const y = dropout(x(), 0.5, seeded(4));
+    const step = explain(sum(y)).steps.find((s) => s.op === 'dropout');
+    expect(step?.formula).toMatch(/dx = dz · mask \/ \(1 − p\)/);
+    expect(toDot(y)).toContain('dropout');
+    // 1e308 / (1 − ½) overflows: anomaly mode names dropout as the op that made Inf from finite inputs.
+    expect(() => detectAnomaly(() => dropout(tensor([1e308, 1e308, 1e308, 1e308]), 0.5, seeded(4)))).toThrow(
+      /^dropout: produced NaN or Inf in the forward pass/,
+    );
   });
 
   it('under noGrad: the same values, nothing recorded', () => {
