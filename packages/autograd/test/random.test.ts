@@ -207,6 +207,7 @@ describe('argument errors (and a failed call leaves the generator where it was)'
       ValueError,
       /^randint: low and high must lie within ±16777216/,
     ],
+    ['bernoulli: p a string', (g) => bernoulli('0.5' as never, { generator: g }), ValueError, /^bernoulli: p must be a Tensor or a number, got string "0\.5"/],
     ['bernoulli: p above 1', (g) => bernoulli(1.5, { generator: g }), ValueError, /^bernoulli: p must be a probability in \[0, 1\], got 1\.5/],
     [
       'bernoulli: NaN in a tensor p',

@@ -6,7 +6,7 @@
 // dtype, and a float32 tensor holds the float64 one rounded (except where rounding would reach
 // `high`, see rand). Without a `generator` option the default one is used (see manualSeed).
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
-import { checkBoolean, checkInteger, checkNumber, checkOptions, checkResultSize, checkTensor, given } from '../args.ts';
+import { checkBoolean, checkInteger, checkNumber, checkOptions, checkResultSize, checkTensor, checkTensorLike, given } from '../args.ts';
 import { checkDType } from '../create.ts';
 import { gatherStrided } from '../kernels.ts';
 import { portableLog } from '../portable-log.ts';
@@ -177,25 +177,26 @@ function checkProbabilities(fn: string, p: Tensor): void {
 export function bernoulli(p: Tensor | number, options?: BernoulliOptions): Tensor {
   const fn = 'bernoulli';
   const o = checkOptions<BernoulliOptions>(fn, options, ['generator', 'dtype', 'shape']);
-  let probabilities: ArrayLike<number>;
-  let strideOf: (i: number) => number = (i) => i;
-  let s: number[];
-  if (typeof p === 'number') {
-    probabilities = [probability(fn, p)];
-    strideOf = () => 0;
-    s = outputShape(fn, o.shape ?? []);
-  } else {
-    const t = checkTensor(fn, 'p', p);
-    checkProbabilities(fn, t);
-    s = outputShape(fn, o.shape ?? t.shape);
-    if (!broadcastsTo(t.shape, s)) throw new ShapeError(fn, `p of shape ${formatShape(t.shape)} does not broadcast to shape ${formatShape(s)}`);
-    probabilities = gatherStrided(t.data, s, broadcastStrides(t.shape, s), 0, t.dtype);
-  }
+  const { shape, at } = probabilitiesOf(fn, p, o.shape);
   const dtype = checkDType(fn, o.dtype ?? (p instanceof Tensor ? p.dtype : 'float64'));
   const rng = generatorOf(fn, o.generator);
-  const out = arrayFor(dtype, sizeOf(s));
-  for (let i = 0; i < out.length; i++) out[i] = rng.next() < probabilities[strideOf(i)]! ? 1 : 0;
-  return new Tensor(out, s, dtype);
+  const out = arrayFor(dtype, sizeOf(shape));
+  for (let i = 0; i < out.length; i++) out[i] = rng.next() < at(i) ? 1 : 0;
+  return new Tensor(out, shape, dtype);
+}
+
+/** The output shape (`shape`, else p's) and the probability of each output element: p broadcast to it. */
+function probabilitiesOf(fn: string, p: unknown, shape: readonly number[] | undefined): { shape: number[]; at: (i: number) => number } {
+  if (typeof p === 'number') {
+    const q = probability(fn, p);
+    return { shape: outputShape(fn, shape ?? []), at: () => q };
+  }
+  const t = checkTensorLike(fn, 'p', p) as Tensor;
+  checkProbabilities(fn, t);
+  const s = outputShape(fn, shape ?? t.shape);
+  if (!broadcastsTo(t.shape, s)) throw new ShapeError(fn, `p of shape ${formatShape(t.shape)} does not broadcast to shape ${formatShape(s)}`);
+  const data = gatherStrided(t.data, s, broadcastStrides(t.shape, s), 0, t.dtype);
+  return { shape: s, at: (i) => data[i]! };
 }
 
 const TWO_POW_24 = 16777216;
