@@ -3,10 +3,13 @@
 // says what it got (type and value) and what it expected; a result over MAX_TENSOR_SIZE is
 // refused before allocating (never a raw RangeError); an unknown option key lists the accepted ones.
 import {
+  Rng,
   ValueError,
   add,
   arange,
+  bernoulli,
   broadcastTo,
+  dropout,
   exp,
   gather,
   grad,
@@ -15,6 +18,8 @@ import {
   mul,
   oneHot,
   pad,
+  rand,
+  randint,
   relu,
   scalar,
   scatterAdd,
@@ -164,6 +169,49 @@ export const argumentTypes = area('argument types', [
     setup: () => ({ watch: {} }),
     call: () => grad(5 as never),
   }),
+  entry({
+    name: 'a probability above 1 (the generator does not advance)',
+    fn: 'dropout',
+    error: ValueError,
+    message: /^dropout: p must be a probability in \[0, 1\], got 1\.5/,
+    setup: () => {
+      const x = m23();
+      const generator = new Rng(1);
+      return { watch: { tensors: [x], values: [generator] }, x, generator };
+    },
+    call: ({ x, generator }) => dropout(x, 1.5, { generator }),
+  }),
+  entry({
+    name: 'a tensor of probabilities holding a negative value',
+    fn: 'bernoulli',
+    error: ValueError,
+    message: /^bernoulli: p must hold probabilities in \[0, 1\], got -0\.5 at flat index 1 \(shape \[2\]\)/,
+    setup: () => {
+      const p = constant([0.5, -0.5]);
+      const generator = new Rng(1);
+      return { watch: { tensors: [p], values: [generator] }, p, generator };
+    },
+    call: ({ p, generator }) => bernoulli(p, { generator }),
+  }),
+  entry({
+    name: 'low equal to high',
+    fn: 'randint',
+    error: ValueError,
+    message: /^randint: low must be below high \(values are drawn from \[low, high\)\), got low 3 and high 3/,
+    setup: () => {
+      const generator = new Rng(1);
+      return { watch: { values: [generator] }, generator };
+    },
+    call: ({ generator }) => randint(3, 3, [2], { generator }),
+  }),
+  entry({
+    name: 'a seed where the generator belongs',
+    fn: 'rand',
+    error: ValueError,
+    message: /^rand: generator must be an Rng \(new Rng\(seed\)\), got number 42/,
+    setup: () => ({ watch: {} }),
+    call: () => rand([2], { generator: 42 as never }),
+  }),
 ]);
 
 const TOO_MANY = /the result would have shape \[.*\] \(\d+ elements\); a tensor holds at most 2147483647/;
@@ -265,6 +313,17 @@ export const resultSizes = area('result sizes', [
     message: /^batches: n \(the number of examples\) is 4294967296; at most 2147483647/,
     setup: () => ({ watch: {} }),
     call: () => batches(2 ** 32, 1),
+  }),
+  entry({
+    name: 'random values of a shape too large to hold',
+    fn: 'rand',
+    error: ValueError,
+    message: tooMany('rand'),
+    setup: () => {
+      const generator = new Rng(1);
+      return { watch: { values: [generator] }, generator };
+    },
+    call: ({ generator }) => rand([2 ** 16, 2 ** 16], { generator }),
   }),
 ]);
 

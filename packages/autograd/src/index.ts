@@ -18,6 +18,7 @@ export type { GradOptions, ValueAndGradOptions } from './functional.ts';
 export type { Accepts, Argnums, GradFn, GradOf, ValueAndGradFn } from './functional.ts';
 export { flatten } from './tree.ts';
 export { mulberry32 } from './mulberry32.ts';
+export { Rng, manualSeed, defaultRng } from './rng.ts';
 export type { Tree, Flat } from './tree.ts';
 export type { TreeOf } from './tree.ts';
 export { defineOp } from './custom.ts';

@@ -2,7 +2,7 @@
 // the benchmarks and the examples, so that every run draws the same numbers. Integer operations
 // only (Math.imul, shifts), so the stream is the same on every JavaScript engine. This module
 // imports nothing: the closed-form reference's tests may use it without loading the engine.
-// (Model initialisation uses Rng in @pullback/nn, a generator with a longer period.)
+// (Model initialisation and random tensors use Rng, rng.ts, a generator with a longer period.)
 
 /** The next uint32 in [0, 2³²) on each call, from the seed's low 32 bits. */
 export function mulberry32Uint32(seed: number): () => number {

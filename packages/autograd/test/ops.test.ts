@@ -21,6 +21,7 @@ import {
 } from './support/op-cases.ts';
 import type { Case } from './support/op-cases.ts';
 import { propertyParams } from './support/property.ts';
+import { Rng } from '../src/rng.ts';
 
 // ---- the op table (as JAX's lax_autodiff_test) -----------------------------------------------
 
@@ -315,10 +316,29 @@ const table: Row[] = [
     order: 2,
     options: { eps: 1e-2, atol: 1e-4, rtol: 1e-4 },
   }),
+  // dropout: a fresh generator from the case's seed on every call, so every evaluation draws the same mask.
+  row({
+    name: 'dropout (fixed generator per case; p = 0, 1 and between)',
+    op: 'dropout',
+    arity: 1,
+    domains: ['real'],
+    cases: shapeArb(0, 3).chain((shape) =>
+      fc
+        .record({ p: fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 0.95, noNaN: true })), seed: fc.nat() })
+        .map((attrs) => ({ shapes: [shape], attrs })),
+    ),
+    fn:
+      ({ p, seed }: { p: number; seed: number }) =>
+      (x) =>
+        ops.dropout(x, p, { generator: new Rng(seed) }),
+    order: 2,
+  }),
 ];
 
 /** Exported but not differentiable: comparisons, sign, one-hot, constants. */
 const notDifferentiable = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'sign', 'oneHot', 'full'];
+// Random tensors: constants drawn from a generator (dropout, differentiable in x, has a row).
+notDifferentiable.push('rand', 'randn', 'bernoulli', 'randint');
 
 function toTensor(p: Plain): Tensor {
   return tensor(p.values, { shape: p.shape });

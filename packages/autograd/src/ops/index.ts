@@ -14,3 +14,5 @@ export { linear } from './linear.ts';
 export type { MatmulOptions } from './matmul.ts';
 export { reshape, transpose, broadcastTo, slice, pad, concat, stack, gather, scatterAdd, expandDims, squeeze, cast } from './shape.ts';
 export { full } from '../create.ts';
+export { rand, randn, bernoulli, randint, dropout } from './random.ts';
+export type { RandOptions, RandnOptions, BernoulliOptions, RandintOptions, DropoutOptions } from './random.ts';
