@@ -14,3 +14,8 @@ export { linear } from './linear.ts';
 export type { MatmulOptions } from './matmul.ts';
 export { reshape, transpose, broadcastTo, slice, pad, concat, stack, gather, scatterAdd, expandDims, squeeze, cast } from './shape.ts';
 export { full } from '../create.ts';
+export { tile, repeat, flip, split, chunk, unstack, unsqueeze, flatten, tril, triu } from './layout.ts';
+export type { PadMode, PadOptions } from './layout.ts';
+export { takeAlongAxis, scatter, scatterAddAlongAxis, segmentSum } from './indexing.ts';
+export type { GatherOptions } from './indexing.ts';
+export { einsum } from './einsum.ts';
