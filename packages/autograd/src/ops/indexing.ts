@@ -155,10 +155,11 @@ export function takeAlongAxis(x: Tensor, indices: Tensor | readonly number[], ax
 }
 
 /**
- * The flat positions torch.scatter writes: for every position c of indices, x at c with axis
- * replaced by indices[c] (the other sizes of indices must not exceed x's), read from src at c.
+ * What torch.scatter writes: for every position c of indices, the flat target in x (c with axis
+ * replaced by indices[c]; the other sizes of indices must not exceed x's) and the value src[c]
+ * (src at least as large as indices on every axis, as PyTorch, or a number), as a flat tensor.
  */
-function scatterTargets(fn: string, x: Tensor, ind: Indices, ax: number, src: TensorLike): { targets: number[]; source: Tensor } {
+function scatterTargets(fn: string, x: Tensor, ind: Indices, ax: number, src: TensorLike): { targets: number[]; values: Tensor } {
   for (let d = 0; d < x.rank; d++) {
     if (d !== ax && ind.shape[d]! > x.shape[d]!) {
       throw new ShapeError(
@@ -167,18 +168,26 @@ function scatterTargets(fn: string, x: Tensor, ind: Indices, ax: number, src: Te
       );
     }
   }
-  let source: Tensor;
-  if (typeof src === 'number') source = new Tensor(arrayFor(x.dtype, sizeOf(ind.shape)).fill(src), ind.shape, x.dtype);
+  const count = sizeOf(ind.shape);
+  let values: Tensor;
+  if (typeof src === 'number') values = new Tensor(arrayFor(x.dtype, count).fill(src), [count], x.dtype);
   else {
     checkTensor(fn, 'src', src);
     commonDType(fn, x, src);
-    if (!sameShape(src.shape, ind.shape)) {
+    if (src.rank !== ind.shape.length || ind.shape.some((d, i) => d > src.shape[i]!)) {
       throw new ShapeError(
         fn,
-        `src has shape ${formatShape(src.shape)} but indices have ${formatShape(ind.shape)}; expected the same shape (or a number for src)`,
+        `src of shape ${formatShape(src.shape)} is smaller than indices of shape ${formatShape(ind.shape)}; expected the same rank and at least the same sizes (or a number)`,
       );
     }
-    source = src;
+    const flat = reshape(src, [src.size]);
+    if (sameShape(src.shape, ind.shape)) values = flat;
+    else {
+      const ss = stridesOf(src.shape);
+      const at: number[] = [];
+      forEachPosition(ind.shape, (c) => at.push(c.reduce((acc, v, d) => acc + v * ss[d]!, 0)));
+      values = gather(flat, at, 0);
+    }
   }
   const xst = stridesOf(x.shape);
   const n = x.shape[ax]!;
@@ -188,19 +197,19 @@ function scatterTargets(fn: string, x: Tensor, ind: Indices, ax: number, src: Te
     for (let d = 0; d < c.length; d++) if (d !== ax) t += c[d]! * xst[d]!;
     targets.push(t);
   });
-  return { targets, source };
+  return { targets, values };
 }
 
 /**
  * torch.Tensor.scatter (out of place): a copy of x with x[…, indices[c], …] = src[c] along `axis`
- * for every position c of indices (src has the shape of indices, or is a number). Where indices
+ * for every position c of indices (src is read at c: at least as large as indices, or a number). Where indices
  * repeat, the last write in row-major order wins. Gradient: to src at the entries that were
  * written, to x everywhere else.
  */
 export function scatter(x: Tensor, indices: Tensor | readonly number[], src: TensorLike, axis: number): Tensor {
   const fn = 'scatter';
   const { ind, ax } = alongAxisArgs(fn, x, indices, axis);
-  const { targets, source } = scatterTargets(fn, x, ind, ax, src);
+  const { targets, values } = scatterTargets(fn, x, ind, ax, src);
   const winner = new Map<number, number>();
   for (const [s, t] of targets.entries()) winner.set(t, s);
   const from = [...winner.values()];
@@ -208,7 +217,7 @@ export function scatter(x: Tensor, indices: Tensor | readonly number[], src: Ten
   const written = arrayFor(x.dtype, x.size);
   for (const t of to) written[t] = 1;
   // y = where(written, the winning src entries placed at their targets, x)
-  const placed = reshape(scatterAdd(gather(reshape(source, [source.size]), from, 0), to, 0, x.size), x.shape);
+  const placed = reshape(scatterAdd(gather(values, from, 0), to, 0, x.size), x.shape);
   return where(new Tensor(written, x.shape, x.dtype), placed, x);
 }
 
@@ -220,9 +229,9 @@ export function scatter(x: Tensor, indices: Tensor | readonly number[], src: Ten
 export function scatterAddAlongAxis(x: Tensor, indices: Tensor | readonly number[], src: TensorLike, axis: number): Tensor {
   const fn = 'scatterAddAlongAxis';
   const { ind, ax } = alongAxisArgs(fn, x, indices, axis);
-  const { targets, source } = scatterTargets(fn, x, ind, ax, src);
+  const { targets, values } = scatterTargets(fn, x, ind, ax, src);
   // y = x + Σ_c src[c] e_{target(c)}  =>  dx = dy, dsrc = dy at the targets (a gather)
-  return add(x, reshape(scatterAdd(reshape(source, [source.size]), targets, 0, x.size), x.shape));
+  return add(x, reshape(scatterAdd(values, targets, 0, x.size), x.shape));
 }
 
 /**

@@ -278,13 +278,19 @@ export function triangleCase(): fc.Arbitrary<Case<{ k: number }>> {
   });
 }
 
+/** pad's options as the tests draw them. */
+export interface PadModeOptions {
+  mode?: 'constant' | 'reflect' | 'edge' | 'replicate';
+  value?: number;
+}
+
 /** pad with a mode: reflect, edge/replicate, or a non-zero constant; widths 0–3 (reflect past the size wraps, as np.pad). */
-export function padModeCase(): fc.Arbitrary<Case<{ before: number[]; after: number[]; options: { mode?: string; value?: number } }>> {
+export function padModeCase(): fc.Arbitrary<Case<{ before: number[]; after: number[]; options: PadModeOptions }>> {
   return shapeArb(1, 3).chain((shape) => {
     const widths = fc.array(fc.nat(3), { minLength: shape.length, maxLength: shape.length });
     const options = fc.oneof(
-      fc.constantFrom({ mode: 'reflect' }, { mode: 'edge' }, { mode: 'replicate' }),
-      fc.double({ min: -3, max: 3, noNaN: true }).map((value) => ({ value })),
+      fc.constantFrom<PadModeOptions>({ mode: 'reflect' }, { mode: 'edge' }, { mode: 'replicate' }),
+      fc.double({ min: -3, max: 3, noNaN: true }).map((value): PadModeOptions => ({ value })),
     );
     return fc.tuple(widths, widths, options).map(([before, after, o]) => ({ shapes: [shape], attrs: { before, after, options: o } }));
   });
@@ -331,7 +337,7 @@ export function takeAlongCase(): fc.Arbitrary<Case<IndexAttrs>> {
 }
 
 /**
- * scatter / scatterAddAlongAxis: x, and src shaped as the indices, whose sizes are at most x's
+ * scatter / scatterAddAlongAxis: x, and src at least as large as the indices, whose sizes are at most x's
  * (along the axis at most n − 1 when `missOne`, so every row keeps an unwritten entry of x).
  */
 export function scatterCase(missOne: boolean): fc.Arbitrary<Case<IndexAttrs>> {
@@ -340,11 +346,13 @@ export function scatterCase(missOne: boolean): fc.Arbitrary<Case<IndexAttrs>> {
     const shape = base.map((d, i) => (i === ax && missOne ? d + 1 : d));
     const n = shape[ax]!;
     const sizes = shape.map((d, i) => fc.integer({ min: 1, max: i === ax && missOne ? d - 1 : d }));
-    return fc.tuple(...sizes).chain((indexShape) => {
+    return fc.tuple(fc.tuple(...sizes), fc.array(fc.nat(1), { minLength: shape.length, maxLength: shape.length })).chain(([indexShape, grow]) => {
       const count = sizeOf(indexShape);
+      // src may be larger than indices on any axis (PyTorch reads it at the index positions)
+      const srcShape = indexShape.map((d, i) => d + grow[i]!);
       return fc
         .array(fc.integer({ min: -n, max: n - 1 }), { minLength: count, maxLength: count })
-        .map((indices) => ({ shapes: [shape, indexShape], attrs: { axis, indices, indexShape } }));
+        .map((indices) => ({ shapes: [shape, srcShape], attrs: { axis, indices, indexShape } }));
     });
   });
 }
