@@ -16,7 +16,6 @@ export { MAX_TENSOR_SIZE } from './shape.ts';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.ts';
 export type { GradOptions, ValueAndGradOptions } from './functional.ts';
 export type { Accepts, Argnums, GradFn, GradOf, ValueAndGradFn } from './functional.ts';
-export { flatten } from './tree.ts';
 export { mulberry32 } from './mulberry32.ts';
 export type { Tree, Flat } from './tree.ts';
 export type { TreeOf } from './tree.ts';

@@ -3,7 +3,7 @@
 // float32 against float64; argument errors. Gradients to second order on generated cases are the
 // op table's (ops.test.ts).
 import { describe, expect, it } from 'vitest';
-import { PullbackError, grad, tensor, type Tensor } from '../src/index.ts';
+import { PullbackError, flatten, grad, tensor, type Tensor } from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -122,6 +122,9 @@ describe('layout', () => {
     expect(ops.flatten(arange(8, [2, 2, 2]), 1).shape).toEqual([2, 4]);
     expect(ops.flatten(arange(24, [2, 3, 4]), 0, 1).shape).toEqual([6, 4]);
     expect(ops.flatten(tensor(3)).shape).toEqual([1]);
+    // the package's flatten is this op on a tensor, and still the pytree flattening on (name, tree)
+    expect(flatten(arange(8, [2, 2, 2]), 1).shape).toEqual([2, 4]);
+    expect(flatten('f', [x, { a: 1 }]).leaves.length).toBe(2);
   });
 
   it('tril and triu as np.tril / np.triu (docs: the 4×3 example with k = −1)', () => {

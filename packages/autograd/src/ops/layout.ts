@@ -6,6 +6,7 @@ import { ShapeError, ValueError, formatShape } from '../errors.ts';
 import { checkInteger, checkIntegers, checkNumber, checkResultSize, checkTensor, given } from '../args.ts';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
+import { type Flat, flatten as flattenTree } from '../tree.ts';
 import { add } from './arith.ts';
 import { where } from './compare.ts';
 import { broadcastTo, gather, padZeros, reshape, slice } from './shape.ts';
@@ -180,8 +181,19 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
   return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
 }
 
-/** torch.flatten: merge axes `startAxis` to `endAxis` (inclusive; default all) into one. A 0-d tensor becomes [1]. */
-export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+/**
+ * torch.flatten: merge axes `startAxis` to `endAxis` (inclusive; default all) into one. A 0-d
+ * tensor becomes [1]. Called with a function name and a pytree instead, `flatten(fn, tree)` is the
+ * pytree flattening (the tensor leaves of nested arrays and objects), as before.
+ */
+export function flatten(x: Tensor, startAxis?: number, endAxis?: number): Tensor;
+export function flatten(fn: string, tree: unknown, what?: string): Flat;
+export function flatten(x: Tensor | string, a?: unknown, b?: unknown): Tensor | Flat {
+  if (typeof x === 'string') return flattenTree(x, a, b as string | undefined);
+  return flattenAxes(x, (a as number | undefined) ?? 0, (b as number | undefined) ?? -1);
+}
+
+function flattenAxes(x: Tensor, startAxis: number, endAxis: number): Tensor {
   const fn = 'flatten';
   checkTensor(fn, 'x', x);
   if (x.rank === 0) return reshape(x, [1]);
