@@ -3,7 +3,7 @@
 // float32 against float64; argument errors. Gradients to second order on generated cases are the
 // op table's (ops.test.ts).
 import { describe, expect, it } from 'vitest';
-import { PullbackError, flatten, grad, tensor, type Tensor } from '../src/index.ts';
+import { PullbackError, detectAnomaly, explain, flatten, grad, hessian, jvp, noGrad, tensor, toDot, type Tensor } from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -463,6 +463,96 @@ describe('einsum', () => {
       const single = run('float32');
       expectClose(run('float64'), single, 1e-6);
     }
+  });
+});
+
+/** Every new op on x of shape [3, 3] (and a fixed partner where it takes two), as a tensor. */
+const EACH: [string, (x: Tensor) => Tensor][] = [
+  ['tile', (x) => ops.tile(x, [2, 1])],
+  ['repeat', (x) => ops.repeat(x, [2, 0, 1], 1)],
+  ['flip', (x) => ops.flip(x, 0)],
+  ['split', (x) => ops.concat(ops.split(x, [2, 1], 1).reverse(), 1)],
+  ['chunk', (x) => ops.concat(ops.chunk(x, 2, 0).reverse(), 0)],
+  ['unstack', (x) => ops.stack(ops.unstack(x, 1).reverse(), 0)],
+  ['unsqueeze', (x) => ops.unsqueeze(x, 1)],
+  ['flatten', (x) => ops.flatten(x)],
+  ['tril', (x) => ops.tril(x, -1)],
+  ['triu', (x) => ops.triu(x)],
+  ['pad reflect', (x) => ops.pad(x, [2, 1], [0, 2], { mode: 'reflect' })],
+  ['pad edge', (x) => ops.pad(x, [1, 0], [1, 3], { mode: 'edge' })],
+  ['pad constant', (x) => ops.pad(x, [1, 0], [0, 1], { value: 0.5 })],
+  [
+    'gather batchDims',
+    (x) =>
+      ops.gather(
+        x,
+        tensor([
+          [2, 2],
+          [0, 1],
+          [1, 0],
+        ]),
+        1,
+        { batchDims: 1 },
+      ),
+  ],
+  ['takeAlongAxis', (x) => ops.takeAlongAxis(x, tensor([[2], [0], [1]]), 1)],
+  ['scatter', (x) => ops.scatter(x, tensor([[1, 1]]), ops.mul(ops.slice(x, [1], [2]), 2), 0)],
+  ['scatterAddAlongAxis', (x) => ops.scatterAddAlongAxis(x, tensor([[0, 2, 2]]), ops.square(ops.slice(x, [2], [3])), 1)],
+  ['segmentSum', (x) => ops.segmentSum(x, [1, -1, 1], 2)],
+  ['einsum trace', (x) => ops.einsum('ii', ops.square(x))],
+  ['einsum matmul', (x) => ops.einsum('ij,kj->ik', x, ops.exp(x))],
+  ['einsum three operands', (x) => ops.einsum('ij,jk,ki->i', x, x, x)],
+];
+
+const x33 = (dtype: 'float32' | 'float64'): Tensor =>
+  tensor(
+    Array.from({ length: 9 }, (_, i) => Math.sin(2 * i + 1)),
+    { shape: [3, 3], dtype },
+  );
+
+describe('every new op in float32 and float64, and under the transforms', () => {
+  it.each(EACH)('%s: float32 values and gradients agree with float64 and keep their dtype', (_, f) => {
+    const run = (dtype: 'float32' | 'float64') => {
+      const y = f(x33(dtype));
+      const w = tensor(
+        Array.from({ length: y.size }, (_, i) => Math.cos(i)),
+        { shape: y.shape, dtype },
+      );
+      const g = grad((t: Tensor) => ops.sum(ops.mul(f(t), w)))(x33(dtype)) as Tensor;
+      expect(y.dtype).toBe(dtype);
+      expect(g.dtype).toBe(dtype);
+      return [...values(y), ...values(g)];
+    };
+    const single = run('float32');
+    const double = run('float64');
+    for (let i = 0; i < double.length; i++) expect(Math.abs(single[i]! - double[i]!)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(double[i]!)));
+  });
+
+  it.each(EACH)('%s: jvp agrees with the gradient, hessian runs, noGrad records nothing, anomaly mode passes, explain and toDot render', (_, f) => {
+    const x = x33('float64');
+    const v = tensor(
+      Array.from({ length: 9 }, (_, i) => Math.cos(i)),
+      { shape: [3, 3] },
+    );
+    const loss = (t: Tensor) => ops.sum(ops.square(f(t)));
+    // ⟨∇loss, v⟩ forward (jvp) and backward (grad)
+    const [, tangent] = jvp(loss, [x], [v]) as [Tensor, Tensor];
+    const g = grad(loss)(x) as Tensor;
+    const dot = values(g).reduce((acc, gi, i) => acc + gi * v.data[i]!, 0);
+    expect(Math.abs(tangent.item() - dot)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(dot)));
+    const h = hessian(loss)(x) as Tensor;
+    expect(h.shape).toEqual([3, 3, 3, 3]);
+    expect(noGrad(() => f(x.requireGrad())).requiresGrad).toBe(false);
+    detectAnomaly(() => grad(loss)(x));
+    const out = loss(x33('float64').requireGrad());
+    expect(explain(out).steps.length).toBeGreaterThan(0);
+    expect(toDot(out)).toContain('digraph');
+  });
+
+  it('explain shows the einsum formula', () => {
+    const out = ops.einsum('ii', x33('float64').requireGrad());
+    const step = explain(out).steps.find((s) => s.op === 'einsum');
+    expect(step?.formula).toMatch(/einsum of dz with the other operands/);
   });
 });
 
