@@ -556,6 +556,20 @@ describe('every new op in float32 and float64, and under the transforms', () => 
   });
 });
 
+describe('Tensor methods', () => {
+  it('call the functions of the same names', () => {
+    const x = arange(6, [2, 3]);
+    expect(values(x.flip(1))).toEqual(values(ops.flip(x, 1)));
+    expect(values(x.tile([2, 1]))).toEqual(values(ops.tile(x, [2, 1])));
+    expect(values(x.repeat(2, 0))).toEqual(values(ops.repeat(x, 2, 0)));
+    expect(x.flatten().shape).toEqual([6]);
+    expect(x.unsqueeze(0).shape).toEqual([1, 2, 3]);
+    expect(values(x.tril())).toEqual([0, 0, 0, 3, 4, 0]);
+    expect(values(x.triu(1))).toEqual([0, 1, 2, 0, 0, 5]);
+    expect(values(x.takeAlongAxis(tensor([[2], [0]]), 1))).toEqual([2, 3]);
+  });
+});
+
 describe('argument errors name the function and say what was expected', () => {
   const x = arange(6, [2, 3]);
   const cases: [string, () => unknown, RegExp][] = [
