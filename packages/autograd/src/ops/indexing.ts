@@ -52,10 +52,10 @@ export function gatherBatched(x: Tensor, indices: Tensor | readonly number[], ax
   const fn = 'gather';
   const o = checkOptions<GatherOptions>(fn, options, ['batchDims']);
   const { idx, shape: ishape } = indicesOf(fn, indices);
-  const given_ = checkInteger(fn, 'batchDims', o.batchDims ?? 0);
-  const b = given_ < 0 ? given_ + ishape.length : given_;
+  const requested = checkInteger(fn, 'batchDims', o.batchDims ?? 0);
+  const b = requested < 0 ? requested + ishape.length : requested;
   if (b < 0 || b > ishape.length || b > x.rank) {
-    throw new ValueError(fn, `batchDims ${given_} is out of range for indices of shape ${formatShape(ishape)} and x of shape ${formatShape(x.shape)}`);
+    throw new ValueError(fn, `batchDims ${requested} is out of range for indices of shape ${formatShape(ishape)} and x of shape ${formatShape(x.shape)}`);
   }
   const ax = normalizeAxis(fn, checkInteger(fn, 'axis', axis), x.rank);
   if (ax < b) throw new ValueError(fn, `axis ${axis} is one of the ${b} batch axes; expected an axis ≥ batchDims`);

@@ -3,7 +3,7 @@
 // slice, gather) and `where`, so each pullback is again made of shape ops and differentiates
 // to any order. Arguments are checked here, under the public name, before any primitive runs.
 import { ShapeError, ValueError, formatShape } from '../errors.ts';
-import { checkInteger, checkIntegers, checkNumber, checkResultSize, checkTensor, given } from '../args.ts';
+import { checkInteger, checkIntegers, checkNumber, checkOptions, checkResultSize, checkTensor, given } from '../args.ts';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
 import { type Flat, flatten as flattenTree } from '../tree.ts';
@@ -283,13 +283,7 @@ export function padWithMode(x: Tensor, before: readonly number[], after: readonl
 /** The options argument of pad, checked: its mode and fill value. */
 export function padOptions(options: unknown): { mode: PadMode; value: number } {
   const fn = 'pad';
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
-    throw new ValueError(fn, `options must be an object ({ mode, value }), got ${given(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'mode' && key !== 'value') throw new ValueError(fn, `unknown option '${key}'; expected 'mode', 'value'`);
-  }
-  const { mode = 'constant', value = 0 } = options as PadOptions;
+  const { mode = 'constant', value = 0 } = checkOptions<PadOptions>(fn, options, ['mode', 'value']);
   if (!['constant', 'reflect', 'edge', 'replicate'].includes(mode as string)) {
     throw new ValueError(fn, `unknown mode ${given(mode)}; expected 'constant', 'reflect', 'edge' or 'replicate'`);
   }
