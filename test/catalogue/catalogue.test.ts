@@ -18,6 +18,7 @@ import { layers, losses } from './layers.entries.ts';
 import { batching, comparison, optimizers, penalty } from './training.entries.ts';
 import { idx, json, safetensors } from './io.entries.ts';
 import { argumentTypes, optionObjects, resultSizes } from './args.entries.ts';
+import { indexing } from './indexing.entries.ts';
 
 const entries: Entry[] = [
   ...creation,
@@ -25,6 +26,7 @@ const entries: Entry[] = [
   ...matmuls,
   ...shapes,
   ...reductions,
+  ...indexing,
   ...backwardPass,
   ...customOps,
   ...functional,

@@ -332,6 +332,31 @@ export class Tensor extends Node {
   slice(begin: readonly number[], end?: readonly (number | undefined)[]): Tensor {
     return ops.slice(this, begin, end);
   }
+  // shape and indexing (issue #16): see the functions of the same names
+  flip(axis?: number | readonly number[]): Tensor {
+    return ops.flip(this, axis);
+  }
+  tile(reps: readonly number[]): Tensor {
+    return ops.tile(this, reps);
+  }
+  repeat(repeats: number | readonly number[], axis?: number): Tensor {
+    return ops.repeat(this, repeats, axis);
+  }
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return ops.flatten(this, startAxis, endAxis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return ops.unsqueeze(this, axis);
+  }
+  tril(k = 0): Tensor {
+    return ops.tril(this, k);
+  }
+  triu(k = 0): Tensor {
+    return ops.triu(this, k);
+  }
+  takeAlongAxis(indices: Tensor | readonly number[], axis: number): Tensor {
+    return ops.takeAlongAxis(this, indices, axis);
+  }
   gather(indices: Tensor | readonly number[], axis = 0): Tensor {
     return ops.gather(this, indices, axis);
   }

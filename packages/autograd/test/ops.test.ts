@@ -20,6 +20,23 @@ import {
   transposeCase,
 } from './support/op-cases.ts';
 import type { Case } from './support/op-cases.ts';
+import {
+  batchGatherCase,
+  chunkCase,
+  einsumCase,
+  flattenCase,
+  flipCase,
+  padModeCase,
+  repeatCase,
+  scatterCase,
+  segmentSumCase,
+  splitCase,
+  takeAlongCase,
+  tileCase,
+  triangleCase,
+  unstackCase,
+} from './support/op-cases.ts';
+import type { BatchGatherAttrs } from './support/op-cases.ts';
 import { propertyParams } from './support/property.ts';
 import { Rng } from '../src/rng.ts';
 
@@ -333,6 +350,236 @@ const table: Row[] = [
         ops.dropout(x, p, { generator: new Rng(seed) }),
     order: 2,
   }),
+  // ---- shape and indexing ops of issue #16 (src/ops/layout.ts, indexing.ts, einsum.ts) ----
+  row({
+    name: 'tile (fewer, equal and more reps than axes)',
+    op: 'tile',
+    arity: 1,
+    domains: ['real'],
+    cases: tileCase(),
+    fn:
+      ({ reps }: { reps: number[] }) =>
+      (x) =>
+        ops.tile(x, reps),
+    order: 2,
+  }),
+  row({
+    name: 'repeat (one count, per-element counts with 0, flattened)',
+    op: 'repeat',
+    arity: 1,
+    domains: ['real'],
+    cases: repeatCase(),
+    fn:
+      ({ repeats, axis }: { repeats: number | number[]; axis: number | undefined }) =>
+      (x) =>
+        ops.repeat(x, repeats, axis),
+    order: 2,
+  }),
+  row({
+    name: 'flip (all axes, one, several)',
+    op: 'flip',
+    arity: 1,
+    domains: ['real'],
+    cases: flipCase(),
+    fn:
+      ({ axis }: { axis: number | number[] | undefined }) =>
+      (x) =>
+        ops.flip(x, axis),
+    order: 2,
+  }),
+  // The pieces joined back in reverse order, so every piece's pullback is checked.
+  row({
+    name: 'split (equal sections, sizes, an inferred −1; pieces joined in reverse)',
+    op: 'split',
+    arity: 1,
+    domains: ['real'],
+    cases: splitCase(),
+    fn:
+      ({ sections, axis }: { sections: number | number[]; axis: number }) =>
+      (x) =>
+        ops.concat(ops.split(x, sections, axis).reverse(), axis),
+    order: 2,
+  }),
+  row({
+    name: 'chunk (uneven; pieces joined in reverse)',
+    op: 'chunk',
+    arity: 1,
+    domains: ['real'],
+    cases: chunkCase(),
+    fn:
+      ({ chunks, axis }: { chunks: number; axis: number }) =>
+      (x) =>
+        ops.concat(ops.chunk(x, chunks, axis).reverse(), axis),
+    order: 2,
+  }),
+  row({
+    name: 'unstack (slices stacked back in reverse)',
+    op: 'unstack',
+    arity: 1,
+    domains: ['real'],
+    cases: unstackCase(),
+    fn:
+      ({ axis }: { axis: number }) =>
+      (x) =>
+        ops.stack(ops.unstack(x, axis).reverse(), axis),
+    order: 2,
+  }),
+  row({
+    name: 'unsqueeze',
+    op: 'unsqueeze',
+    arity: 1,
+    domains: ['real'],
+    cases: shapeArb(0, 2).chain((shape) => fc.integer({ min: -(shape.length + 1), max: shape.length }).map((axis) => ({ shapes: [shape], attrs: { axis } }))),
+    fn:
+      ({ axis }: { axis: number }) =>
+      (x) =>
+        ops.unsqueeze(x, axis),
+    order: 2,
+  }),
+  row({
+    name: 'flatten (start and end axes, 0-d)',
+    op: 'flatten',
+    arity: 1,
+    domains: ['real'],
+    cases: flattenCase(),
+    fn:
+      ({ start, end }: { start: number | undefined; end: number | undefined }) =>
+      (x) =>
+        ops.flatten(x, start, end),
+    order: 2,
+  }),
+  row({
+    name: 'tril (offset k, batched)',
+    op: 'tril',
+    arity: 1,
+    domains: ['real'],
+    cases: triangleCase(),
+    fn:
+      ({ k }: { k: number }) =>
+      (x) =>
+        ops.tril(x, k),
+    order: 2,
+  }),
+  row({
+    name: 'triu (offset k, batched)',
+    op: 'triu',
+    arity: 1,
+    domains: ['real'],
+    cases: triangleCase(),
+    fn:
+      ({ k }: { k: number }) =>
+      (x) =>
+        ops.triu(x, k),
+    order: 2,
+  }),
+  row({
+    name: 'pad with a mode (reflect, edge, replicate, a constant)',
+    op: 'pad',
+    arity: 1,
+    domains: ['real'],
+    cases: padModeCase(),
+    fn:
+      ({ before, after, options }: { before: number[]; after: number[]; options: ops.PadOptions }) =>
+      (x) =>
+        ops.pad(x, before, after, options),
+    order: 2,
+  }),
+  row({
+    name: 'gather with batchDims (negative axis and batchDims)',
+    op: 'gather',
+    arity: 1,
+    domains: ['real'],
+    cases: batchGatherCase(),
+    fn:
+      ({ axis, indices, indexShape, batchDims }: BatchGatherAttrs) =>
+      (x) =>
+        ops.gather(x, tensor(indices, { shape: indexShape }), axis, { batchDims }),
+    order: 2,
+  }),
+  row({
+    name: 'takeAlongAxis (broadcast index axes, repeats, negatives)',
+    op: 'takeAlongAxis',
+    arity: 1,
+    domains: ['real'],
+    cases: takeAlongCase(),
+    fn:
+      ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) =>
+      (x) =>
+        ops.takeAlongAxis(x, tensor(indices, { shape: indexShape }), axis),
+    order: 2,
+  }),
+  row({
+    name: 'scatter (x and src; repeated targets: the last write wins)',
+    op: 'scatter',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: scatterCase(true),
+    fn:
+      ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) =>
+      (x, src) =>
+        ops.scatter(x, tensor(indices, { shape: indexShape }), src, axis),
+    order: 2,
+  }),
+  row({
+    name: 'scatterAddAlongAxis (x and src; repeated targets add up)',
+    op: 'scatterAddAlongAxis',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: scatterCase(false),
+    fn:
+      ({ axis, indices, indexShape }: { axis: number; indices: number[]; indexShape: number[] }) =>
+      (x, src) =>
+        ops.scatterAddAlongAxis(x, tensor(indices, { shape: indexShape }), src, axis),
+    order: 2,
+  }),
+  row({
+    name: 'segmentSum (1-D and 2-D ids, dropped −1 rows)',
+    op: 'segmentSum',
+    arity: 1,
+    domains: ['real'],
+    cases: segmentSumCase(),
+    fn:
+      ({ ids, idShape, numSegments }: { ids: number[]; idShape: number[]; numSegments: number }) =>
+      (x) =>
+        ops.segmentSum(x, tensor(ids, { shape: idShape }), numSegments),
+    order: 2,
+  }),
+  row({
+    name: 'einsum, one operand (traces, diagonals, transposes, sums)',
+    op: 'einsum',
+    arity: 1,
+    domains: ['real'],
+    cases: einsumCase(1),
+    fn:
+      ({ spec }: { spec: string }) =>
+      (x) =>
+        ops.einsum(spec, x),
+    order: 2,
+  }),
+  row({
+    name: 'einsum, two operands (matmul-shaped and loop)',
+    op: 'einsum',
+    arity: 2,
+    domains: ['real', 'real'],
+    cases: einsumCase(2),
+    fn:
+      ({ spec }: { spec: string }) =>
+      (a, b) =>
+        ops.einsum(spec, a, b),
+    order: 2,
+  }),
+  row({
+    name: 'einsum, three operands (bilinear, chains)',
+    op: 'einsum',
+    arity: 3,
+    domains: ['real', 'real', 'real'],
+    cases: einsumCase(3),
+    fn:
+      ({ spec }: { spec: string }) =>
+      (a, b, c) =>
+        ops.einsum(spec, a, b, c),
+    order: 2,
+  }),
 ];
 
 /** Exported but not differentiable: comparisons, sign, one-hot, constants. */
@@ -625,6 +872,13 @@ const DENSE = new Set<string>([
   'expandDims',
   'squeeze',
   'cast',
+  'tile',
+  'flip',
+  'split',
+  'chunk',
+  'unstack',
+  'unsqueeze',
+  'flatten',
 ]);
 
 describe('NaN propagation over the op table', () => {

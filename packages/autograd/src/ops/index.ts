@@ -16,3 +16,8 @@ export { reshape, transpose, broadcastTo, slice, pad, concat, stack, gather, sca
 export { full } from '../create.ts';
 export { rand, randn, bernoulli, randint, dropout } from './random.ts';
 export type { RandOptions, RandnOptions, BernoulliOptions, RandintOptions, DropoutOptions } from './random.ts';
+export { tile, repeat, flip, split, chunk, unstack, unsqueeze, flatten, tril, triu } from './layout.ts';
+export type { PadMode, PadOptions } from './layout.ts';
+export { takeAlongAxis, scatter, scatterAddAlongAxis, segmentSum } from './indexing.ts';
+export type { GatherOptions } from './indexing.ts';
+export { einsum } from './einsum.ts';

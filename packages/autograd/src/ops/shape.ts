@@ -6,6 +6,8 @@ import { record } from '../tape.ts';
 import { Tensor, arrayFor, commonDType, shareData } from '../tensor.ts';
 import type { DType } from '../tensor.ts';
 import { primitive } from '../primitive.ts';
+import { type PadOptions, padOptions, padWithMode } from './layout.ts';
+import { type GatherOptions, gatherBatched } from './indexing.ts';
 
 const RESHAPE = primitive('reshape', 'dx = reshape(dz) back');
 const TRANSPOSE = primitive('transpose', 'dx = transpose(dz) back');
@@ -138,8 +140,22 @@ export function slice(x: Tensor, begin: readonly number[], end?: readonly (numbe
   return record(SLICE, [x], new Tensor(data, shape, x.dtype), (dy: Tensor) => [pad(dy, start, after)], { begin: start, end: stop });
 }
 
-/** Zero padding: `before[i]` zeros before and `after[i]` after along axis i. */
-export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
+/**
+ * Pad each axis i with `before[i]` entries before and `after[i]` after. The new entries are zeros,
+ * or per `options`: `{ value }` a constant; `{ mode: 'reflect' }` the mirror image without the edge
+ * (np.pad's reflect: [1, 2, 3] padded by 2 reads 3 2 | 1 2 3 | 2 1); `{ mode: 'edge' }` (or
+ * 'replicate') the edge repeated. Reflected and repeated entries pass their gradient back to the
+ * entry they copy.
+ */
+export function pad(x: Tensor, before: readonly number[], after: readonly number[], options?: PadOptions): Tensor {
+  if (options === undefined) return padZeros(x, before, after);
+  checkPad(x, before, after);
+  const { mode, value } = padOptions(options);
+  return padWithMode(x, before, after, mode, value);
+}
+
+/** pad's arguments checked, and the padded shape within the size limit. */
+function checkPad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
   const fn = 'pad';
   checkTensor(fn, 'x', x);
   checkIntegers(fn, 'before', before);
@@ -149,8 +165,17 @@ export function pad(x: Tensor, before: readonly number[], after: readonly number
   }
   checkShape(fn, before, 'before');
   checkShape(fn, after, 'after');
+  checkResultSize(
+    fn,
+    x.shape.map((n, i) => n + before[i]! + after[i]!),
+  );
+  return x;
+}
+
+/** Zero padding (the pullback of slice): `before[i]` zeros before and `after[i]` after along axis i. */
+export function padZeros(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
+  checkPad(x, before, after);
   const shape = x.shape.map((n, i) => n + before[i]! + after[i]!);
-  checkResultSize(fn, shape);
   const out = arrayFor(x.dtype, sizeOf(shape));
   const os = stridesOf(shape);
   const offset = before.reduce((acc, b, i) => acc + b * os[i]!, 0);
@@ -261,10 +286,14 @@ function indexList(fn: string, indices: Tensor | readonly number[], size: number
 /**
  * Pick entries along `axis` by integer indices (tf.gather / torch.index_select; negatives count
  * from the end): the result has shape x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:].
+ * With `{ batchDims: b }` (tf.gather's batch_dims), the first b axes of x and indices are batch
+ * axes walked together: result[b…, i…] = x[b…, …, indices[b…, i…], …], of shape
+ * x.shape[:axis] ++ indices.shape[b:] ++ x.shape[axis+1:].
  */
-export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0, options?: GatherOptions): Tensor {
   const fn = 'gather';
   checkTensor(fn, 'x', x);
+  if (options !== undefined) return gatherBatched(x, indices, axis, options);
   const ax = normalizeAxis(fn, checkInteger(fn, 'axis', axis), x.rank);
   const n = x.shape[ax]!;
   const { idx, shape: ishape } = indexList(fn, indices, n, ax);

@@ -8,6 +8,7 @@ import type { Program } from './program.ts';
 import { printProgram } from './program.ts';
 import * as E from './recipes-elementwise.ts';
 import * as S from './recipes-structure.ts';
+import * as L from './recipes-layout.ts';
 import { Rng } from './rng.ts';
 
 export const KINDS = [
@@ -44,6 +45,11 @@ export const KINDS = [
   'gather',
   'broadcastTo',
   'elementwise',
+  'flip',
+  'tile',
+  'pad',
+  'takeAlongAxis',
+  'einsum',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -98,6 +104,11 @@ const RECIPES: Record<Kind, Recipe> = {
   concat: S.concat,
   gather: S.gather,
   broadcastTo: S.broadcastTo,
+  flip: L.flip,
+  tile: L.tile,
+  pad: L.pad,
+  takeAlongAxis: L.takeAlongAxis,
+  einsum: L.einsum,
   // Every other elementwise primitive, from its descriptor (a new one is fuzzed with no change here).
   elementwise: E.generic(['exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'neg', 'relu', 'abs', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']),
 };

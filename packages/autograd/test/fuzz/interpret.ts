@@ -67,6 +67,16 @@ function apply(instr: Instr, v: (a: Operand) => Tensor | number, inputs: readonl
       return ops.gather(t(instr.args[0]), tensor(instr.indices, { shape: instr.indexShape }), instr.axis);
     case 'broadcastTo':
       return ops.broadcastTo(t(instr.args[0]), instr.shape);
+    case 'flip':
+      return ops.flip(t(instr.args[0]), instr.axis);
+    case 'tile':
+      return ops.tile(t(instr.args[0]), instr.reps);
+    case 'pad':
+      return ops.pad(t(instr.args[0]), instr.before, instr.after, { mode: instr.mode, value: instr.value });
+    case 'takeAlongAxis':
+      return ops.takeAlongAxis(t(instr.args[0]), tensor(instr.indices, { shape: instr.indexShape }), instr.axis);
+    case 'einsum':
+      return ops.einsum(instr.spec, ...instr.args.map(t));
     case 'elementwise': {
       const fn = primitiveNamed(instr.name).elementwise.fn as (...args: (Tensor | number)[]) => Tensor;
       return fn(...instr.args.map(v));

@@ -15,6 +15,8 @@ export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] 
 export const REDUCE = ['sum', 'mean', 'max', 'min', 'logSumExp'] as const;
 export const SOFTMAX = ['softmax', 'logSoftmax'] as const;
 export const SHAPE_OPS = ['reshape', 'transpose', 'slice', 'concat', 'gather', 'broadcastTo'] as const;
+/** The shape and indexing ops of issue #16 with a recipe (recipes-layout.ts). */
+export const LAYOUT_OPS = ['flip', 'tile', 'pad', 'takeAlongAxis', 'einsum'] as const;
 
 export type UnaryOp = (typeof UNARY)[number];
 export type BinaryOp = (typeof BINARY)[number];
@@ -37,6 +39,11 @@ export type Instr =
   | { op: 'concat'; args: number[]; axis: number }
   | { op: 'gather'; args: [number]; axis: number; indices: number[]; indexShape: number[] }
   | { op: 'broadcastTo'; args: [number]; shape: number[] }
+  | { op: 'flip'; args: [number]; axis: number[] }
+  | { op: 'tile'; args: [number]; reps: number[] }
+  | { op: 'pad'; args: [number]; before: number[]; after: number[]; mode: 'reflect' | 'edge' | 'constant'; value: number }
+  | { op: 'takeAlongAxis'; args: [number]; axis: number; indices: number[]; indexShape: number[] }
+  | { op: 'einsum'; args: number[]; spec: string }
   /** Any elementwise primitive by name (the ones without a recipe of their own: see recipes-elementwise.ts). */
   | { op: 'elementwise'; name: string; args: Operand[] };
 
@@ -88,6 +95,16 @@ function attrsOf(instr: Instr): string[] {
       return [`axis=${instr.axis}`];
     case 'gather':
       return [`indices=${fmtNumbers(instr.indices)}${instr.indexShape.length > 1 ? ` as ${fmtShape(instr.indexShape)}` : ''}`, `axis=${instr.axis}`];
+    case 'flip':
+      return [`axis=${fmtShape(instr.axis)}`];
+    case 'tile':
+      return [`reps=${fmtShape(instr.reps)}`];
+    case 'pad':
+      return [fmtShape(instr.before), fmtShape(instr.after), `mode=${instr.mode}`, ...(instr.mode === 'constant' ? [`value=${instr.value}`] : [])];
+    case 'takeAlongAxis':
+      return [`indices=${fmtNumbers(instr.indices)} as ${fmtShape(instr.indexShape)}`, `axis=${instr.axis}`];
+    case 'einsum':
+      return [`'${instr.spec}'`];
     default:
       return [];
   }
