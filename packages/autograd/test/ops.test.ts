@@ -20,6 +20,8 @@ import {
   transposeCase,
 } from './support/op-cases.ts';
 import type { Case } from './support/op-cases.ts';
+import { normCase, topkCase, varianceCase } from './support/reduce-cases.ts';
+import type { Ord, ReduceAttrs, TopkAttrs } from './support/reduce-cases.ts';
 import { propertyParams } from './support/property.ts';
 
 // ---- the op table (as JAX's lax_autodiff_test) -----------------------------------------------
@@ -127,6 +129,74 @@ const table: Row[] = [
   reducing('max', 'distinct'),
   reducing('min', 'distinct'),
   reducing('logSumExp', 'real'),
+  // prod and cumprod: |x| ≥ 0.2 here, because their second derivatives divide by the entries ahead
+  // of a slice's first zero (as PyTorch's) and lose accuracy at tiny non-zero |x|; exact zeros
+  // are gradchecked to second order in reductions.test.ts
+  row({
+    name: 'prod',
+    op: 'prod',
+    arity: 1,
+    domains: ['awayFromZero'],
+    cases: reduction().map(({ shape, axis, keepDims }) => ({ shapes: [shape], attrs: { axis, keepDims } })),
+    fn:
+      ({ axis, keepDims }: ReduceAttrs) =>
+      (x) =>
+        ops.prod(x, axis, keepDims),
+    order: 2,
+  }),
+  ...(['var', 'variance', 'std'] as const).map((op) =>
+    row({
+      name: `${op} (correction 0 and 1, at least two elements, distinct values)`,
+      op,
+      arity: 1,
+      domains: ['distinct'],
+      cases: varianceCase(),
+      fn:
+        ({ axis, keepDims, correction }: ReduceAttrs & { correction: 0 | 1 }) =>
+        (x) =>
+          ops[op](x, { axis, keepDims, correction }),
+      order: 2,
+    }),
+  ),
+  // ∞: x + 10 keeps |x| from tying when x does not; 1 and 2: away from the kink at 0
+  row({
+    name: "norm (ord 1, 2, ∞ over axes; 'fro' over two axes)",
+    op: 'norm',
+    arity: 1,
+    domains: ['distinct'],
+    cases: normCase(),
+    fn:
+      ({ axis, keepDims, ord }: ReduceAttrs & { ord: Ord }) =>
+      (x) =>
+        ord === Infinity ? ops.norm(ops.add(x, 10), { ord, axis, keepDims }) : ops.norm(ops.add(x, 0.05), { ord, axis, keepDims }),
+    order: 2,
+  }),
+  ...(['cumsum', 'cumprod', 'logCumSumExp'] as const).map((op) =>
+    row({
+      name: `${op} (one axis, or flattened)`,
+      op,
+      arity: 1,
+      domains: [op === 'cumprod' ? 'awayFromZero' : 'real'],
+      cases: oneAxis().map(({ shape, axis }) => ({ shapes: [shape], attrs: { axis } })),
+      fn:
+        ({ axis }: { axis: number | undefined }) =>
+        (x) =>
+          ops[op](x, axis),
+      order: 2,
+    }),
+  ),
+  row({
+    name: 'topk values (k, axis, largest, sorted)',
+    op: 'topk',
+    arity: 1,
+    domains: ['distinct'],
+    cases: topkCase(),
+    fn:
+      ({ k, axis, largest, sorted }: TopkAttrs) =>
+      (x) =>
+        ops.topk(x, k, { axis, largest, sorted }).values,
+    order: 2,
+  }),
   alongAxis('softmax'),
   alongAxis('logSoftmax'),
   row({
@@ -319,6 +389,7 @@ const table: Row[] = [
 
 /** Exported but not differentiable: comparisons, sign, one-hot, constants. */
 const notDifferentiable = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'sign', 'oneHot', 'full'];
+notDifferentiable.push('argmax', 'argmin', 'any', 'all');
 
 function toTensor(p: Plain): Tensor {
   return tensor(p.values, { shape: p.shape });
@@ -595,6 +666,14 @@ const DENSE = new Set<string>([
   'logSumExp',
   'softmax',
   'logSoftmax',
+  'prod',
+  'var',
+  'variance',
+  'std',
+  'norm',
+  'cumsum',
+  'cumprod',
+  'logCumSumExp',
   'sumTo',
   'linear',
   'transpose',
@@ -628,7 +707,10 @@ describe('NaN propagation over the op table', () => {
         if (r.op === 'pow') {
           // NaN everywhere except x⁰ = 1 and 1ʸ = 1
           const other = xs[1 - k]!;
-          expect(values.filter((v) => !Number.isNaN(v) && v !== 1), context).toEqual([]);
+          expect(
+            values.filter((v) => !Number.isNaN(v) && v !== 1),
+            context,
+          ).toEqual([]);
           if (other.data.every((v) => v !== (k === 0 ? 0 : 1))) expect(values.every(Number.isNaN), context).toBe(true);
         } else if (DENSE.has(r.op)) {
           expect(values.every(Number.isNaN), `${context}: ${values}`).toBe(true);
