@@ -77,7 +77,7 @@ export type VarKeepDims = boolean | { keepDims?: boolean; correction?: number };
 
 function varianceArgs(fn: string, input: unknown, axis: unknown, keepDims: unknown) {
   const { t, axes, keep, options } = reduceArgs(fn, input, axis as Axis | ReduceOptions | undefined, keepDims as KeepDims | undefined, ['correction']);
-  const c = options.correction ?? 1;
+  const c = options.correction === undefined ? 1 : options.correction;
   if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) {
     throw new ValueError(fn, `correction must be a non-negative integer (1: sample variance, 0: population variance), got ${given(c)}`);
   }
