@@ -224,6 +224,16 @@ describe('cumsum, cumprod, logCumSumExp', () => {
     close(values(hessian(f((t) => ops.logCumSumExp(t)))(row) as Tensor), values(hessian(f((t) => ops.log(ops.cumsum(ops.exp(t)))))(row) as Tensor), 1e-10);
   });
 
+  it('jvp of logCumSumExp (a derivative of its pullback with respect to a zero cotangent) equals that of log(cumsum(exp(x)))', () => {
+    // found by the fuzzer: a pullback that split dz by sign lost every entry where dz = 0
+    const x = tensor([0.71875, -1.34375, 2]);
+    const v = tensor([1, -0.5, 0.25]);
+    const [, t] = jvp((u: Tensor) => ops.logCumSumExp(u), [x], [v]);
+    const [, expected] = jvp((u: Tensor) => ops.log(ops.cumsum(ops.exp(u))), [x], [v]);
+    close(values(t as Tensor), values(expected as Tensor));
+    expect(values(t as Tensor).some((e) => e !== 0)).toBe(true);
+  });
+
   it('jvp through a scan: the tangent of cumsum is the cumsum of the tangent', () => {
     const [, t] = jvp((x: Tensor) => ops.cumsum(x), [tensor([1, 2, 3])], [tensor([1, 0, -1])]);
     expect(values(t as Tensor)).toEqual([1, 1, 0]);

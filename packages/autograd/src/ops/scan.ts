@@ -5,18 +5,19 @@ import { checkInteger, checkOptions, checkTensor } from '../args.ts';
 import { mapUnary } from '../kernels.ts';
 import { normalizeAxis } from '../shape.ts';
 import { isGradEnabled, record } from '../tape.ts';
-import type { Tensor } from '../tensor.ts';
+import { Tensor, arrayFor } from '../tensor.ts';
 import { primitive } from '../primitive.ts';
 import { full } from '../create.ts';
 import { add, div, mul, sub } from './arith.ts';
 import { where } from './compare.ts';
 import { sum } from './reduce.ts';
-import { reshape } from './shape.ts';
-import { exp, log } from './unary.ts';
+import { concat, reshape, slice } from './shape.ts';
+import { exp } from './unary.ts';
 import { forEachSlice, layoutOf, scanAlong } from './along.ts';
 
 const CUMSUM = primitive('cumsum', 'dxⱼ = Σ_{k≥j} dzₖ (a cumulative sum of dz from the end)');
 const CUMPROD = primitive('cumprod', 'dxⱼ = Σ_{k≥j} dzₖ ∏_{i≤k, i≠j} xᵢ (exact at zeros)');
+const LINEAR_SCAN = primitive('linearScan', 'h = a h₋₁ + b: db = the recurrence run back with a shifted, da = db · h₋₁');
 const LOG_CUM_SUM_EXP = primitive('logCumSumExp', 'dxⱼ = Σ_{k≥j} dzₖ exp(xⱼ − zₖ)');
 
 /** A scan's axis: an integer or `{ axis }`; omitted, the scan runs over the flattened tensor (as NumPy). */
@@ -120,24 +121,63 @@ function scanLogSumExp(x: Tensor, axis: number, reverse: boolean): Tensor {
 }
 
 /**
- * zₖ = log Σ_{j≤k} exp(xⱼ)  =>  dxⱼ = Σ_{k≥j} dzₖ exp(xⱼ − zₖ), computed in the log domain so that
- * nothing overflows: for the positive part of dz, exp(xⱼ + logCumSumExp_{k≥j}(log dzₖ − zₖ)), minus
- * the same for the negative part (as TensorFlow's and PyTorch's logcumsumexp_backward). The log of
- * |dz| is taken at 1 where dz has the other sign (double where), so second derivatives see no log 0.
+ * zₖ = log Σ_{j≤k} exp(xⱼ)  =>  dxⱼ = Σ_{k≥j} dzₖ exp(xⱼ − zₖ) = exp(xⱼ − zⱼ) Tⱼ with
+ * Tⱼ = Σ_{k≥j} dzₖ exp(zⱼ − zₖ) = dzⱼ + exp(zⱼ − zⱼ₊₁) Tⱼ₊₁: a linear recurrence run from the end
+ * whose factors are ≤ 1 (z never decreases along the scan), so nothing overflows, and which is
+ * linear in dz, so that jvp (a derivative with respect to dz at dz = 0) sees every entry.
  */
 function logCumSumExpBackward(x: Tensor, z: Tensor, dz: Tensor, axis: number, reverse: boolean): Tensor {
-  // The log of a zero part is the dtype's lowest finite number, not −Inf: a scan over only such
-  // entries stays finite, so that its own pullback never meets −Inf − (−Inf).
-  const lowest = x.dtype === 'float32' ? -3.4028234663852886e38 : -Number.MAX_VALUE;
-  const part = (sign: 1 | -1): Tensor | null => {
-    const mask = mapUnary(dz, (v) => (v * sign > 0 ? 1 : 0));
-    if (!mask.data.includes(1)) return null;
-    const logAbs = where(mask, log(mul(where(mask, dz, sign), sign)), lowest);
-    return exp(add(x, scanLogSumExp(sub(logAbs, z), axis, !reverse)));
-  };
-  const pos = part(1);
-  const neg = part(-1);
-  if (pos === null && neg === null) return full(x.shape, 0, x.dtype);
-  if (neg === null) return pos!;
-  return pos === null ? mul(neg, -1) : sub(pos, neg);
+  // the next z in scan order (the last one repeats: its factor, exp(0), multiplies nothing)
+  const next = shifted(z, axis, !reverse, 'edge');
+  return mul(exp(sub(x, z)), linearScan(exp(sub(z, next)), dz, axis, !reverse));
+}
+
+/**
+ * x moved one place along `axis` towards its start (`toStart`: yⱼ = xⱼ₊₁) or its end (yⱼ = xⱼ₋₁),
+ * the vacated place filled with 0 or with the edge entry it held: a slice and a concat, differentiable.
+ */
+export function shifted(x: Tensor, axis: number, toStart: boolean, fill: 'zero' | 'edge' | 'one'): Tensor {
+  const n = x.shape[axis]!;
+  if (n === 0) return x;
+  const at = (from: number, to: number): Tensor =>
+    slice(
+      x,
+      x.shape.map((_, i) => (i === axis ? from : 0)),
+      x.shape.map((d, i) => (i === axis ? to : d)),
+    );
+  const edgeShape = x.shape.map((d, i) => (i === axis ? 1 : d));
+  const pad = fill === 'edge' ? (toStart ? at(n - 1, n) : at(0, 1)) : full(edgeShape, fill === 'one' ? 1 : 0, x.dtype);
+  return toStart ? concat([at(1, n), pad], axis) : concat([pad, at(0, n - 1)], axis);
+}
+
+/**
+ * hⱼ = aⱼ hⱼ₋₁ + bⱼ along `axis` (from the end when `reverse`: hⱼ = aⱼ hⱼ₊₁ + bⱼ), h before the
+ * first entry 0; internal, for pullbacks that must stay linear in their cotangent.
+ */
+function linearScan(a: Tensor, b: Tensor, axis: number, reverse: boolean): Tensor {
+  const layout = layoutOf(b.shape, axis);
+  const A = a.data;
+  const B = b.data;
+  const out = new Tensor(arrayFor(b.dtype, B.length), b.shape, b.dtype);
+  const { n } = layout;
+  forEachSlice(layout, (base, stride) => {
+    let acc = 0;
+    for (let t = 0; t < n; t++) {
+      const p = base + (reverse ? n - 1 - t : t) * stride;
+      acc = t === 0 ? B[p]! : A[p]! * acc + B[p]!;
+      out.data[p] = acc;
+    }
+  });
+  // h = a·h₋₁ + b  =>  g = db runs the recurrence the other way with each a moved one step
+  // (gⱼ = dhⱼ + aⱼ₊₁ gⱼ₊₁), and daⱼ = gⱼ hⱼ₋₁ (h₋₁ = 0)
+  return record(
+    LINEAR_SCAN,
+    [a, b],
+    out,
+    (dh: Tensor, needs) => {
+      const g = linearScan(shifted(a, axis, !reverse, 'zero'), dh, axis, !reverse);
+      return [needs[0] ? mul(g, shifted(out, axis, reverse, 'zero')) : null, g];
+    },
+    { axis, reverse },
+  );
 }

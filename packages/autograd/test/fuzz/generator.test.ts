@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { programArb } from './generate.ts';
 import { inputsOf, lossOf } from './interpret.ts';
 import { BINARY, REDUCE, SHAPE_OPS, SOFTMAX, UNARY, operandsOf, printProgram } from './program.ts';
+import { SCAN } from './program.ts';
 import type { Instr, Program } from './program.ts';
 import { elementwisePrimitives } from '../../src/internal.ts';
 import { SEED, announce } from './params.ts';
@@ -16,6 +17,7 @@ announce('generator.test.ts');
 const ALL_OPS: string[] = [
   ...new Set(['input', 'const', ...UNARY, ...BINARY, 'where', ...REDUCE, ...SOFTMAX, 'matmul', ...SHAPE_OPS, ...elementwisePrimitives().map((p) => p.name)]),
 ];
+ALL_OPS.push(...SCAN);
 const opOf = (instr: Instr): string => (instr.op === 'elementwise' ? instr.name : instr.op);
 
 const programs = fc.sample(programArb(), { numRuns: 1000, seed: SEED });
