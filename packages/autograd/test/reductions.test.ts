@@ -186,6 +186,18 @@ describe('cumsum, cumprod, logCumSumExp', () => {
     }
   });
 
+  it('cumprod and prod gradcheck to second order at tiny non-zero entries (no division by them)', () => {
+    const x = tensor([
+      [1e-160, 0.5, -2],
+      [3, 1e-200, 4],
+      [1.5, -1e-170, 0],
+    ]);
+    for (const f of [(t: Tensor) => ops.cumprod(t, 1), (t: Tensor) => ops.cumprod(t, 0), (t: Tensor) => ops.prod(t, 1)]) {
+      const report = gradcheck(f, [x], { secondOrder: true });
+      expect(report.ok, report.message).toBe(true);
+    }
+  });
+
   it.each(dtypes)('logCumSumExp is stable: [1000, 1000] gives [1000, 1000.6931471805599], [−1000, −1000] gives [−1000, −999.30685…] (%s)', (dtype) => {
     close(values(ops.logCumSumExp(tensor([1000, 1000], { dtype }))), [1000, 1000.6931471805599], tolOf(dtype));
     close(values(ops.logCumSumExp(tensor([-1000, -1000], { dtype }))), [-1000, -999.3068528194401], tolOf(dtype));

@@ -2,15 +2,12 @@
 // attribute (scan from the end) because each pullback is a scan the other way.
 import '../tensor.ts'; // load order: see ops/index.ts
 import { checkInteger, checkOptions, checkTensor } from '../args.ts';
-import { mapUnary } from '../kernels.ts';
 import { normalizeAxis } from '../shape.ts';
-import { isGradEnabled, record } from '../tape.ts';
+import { record } from '../tape.ts';
 import { Tensor, arrayFor } from '../tensor.ts';
 import { primitive } from '../primitive.ts';
 import { full } from '../create.ts';
-import { add, div, mul, sub } from './arith.ts';
-import { where } from './compare.ts';
-import { sum } from './reduce.ts';
+import { mul, sub } from './arith.ts';
 import { concat, reshape, slice } from './shape.ts';
 import { exp } from './unary.ts';
 import { forEachSlice, layoutOf, scanAlong } from './along.ts';
@@ -55,51 +52,14 @@ export function scanProd(x: Tensor, axis: number, reverse: boolean): Tensor {
 }
 
 /**
- * 0/1 masks over x: `before` marks the entries ahead (in scan order) of the first zero of their
- * slice (all of a slice without zeros), `at` marks that first zero, `upTo` both.
- */
-function zeroMasks(x: Tensor, axis: number, reverse: boolean): { before: Tensor; at: Tensor; upTo: Tensor; anyZero: boolean } {
-  const layout = layoutOf(x.shape, axis);
-  const before = mapUnary(x, () => 0);
-  const at = mapUnary(x, () => 0);
-  const upTo = mapUnary(x, () => 0);
-  const src = x.data;
-  let anyZero = false;
-  forEachSlice(layout, (base, stride) => {
-    for (let t = 0; t < layout.n; t++) {
-      const p = base + (reverse ? layout.n - 1 - t : t) * stride;
-      upTo.data[p] = 1;
-      if (src[p] === 0) {
-        at.data[p] = 1;
-        anyZero = true;
-        return;
-      }
-      before.data[p] = 1;
-    }
-  });
-  return { before, at, upTo, anyZero };
-}
-
-/**
- * zₖ = ∏_{i≤k} xᵢ  =>  dxⱼ = Σ_{k≥j} dzₖ ∏_{i≤k, i≠j} xᵢ (as PyTorch's cumprod_backward). Ahead of
- * a slice's first zero xⱼ ≠ 0, so that is (Σ_{k≥j} dzₖ zₖ) / xⱼ; at the first zero it is
- * Σ_{k≥j} dzₖ cₖ with c the running product of x with that zero replaced by 1; past it, every
- * product holds the zero: 0. All three are written with recorded ops, so they differentiate again.
+ * zₖ = ∏_{i≤k} xᵢ  =>  dxⱼ = Σ_{k≥j} dzₖ ∏_{i≤k, i≠j} xᵢ = zⱼ₋₁ Tⱼ, with zⱼ₋₁ the product of the
+ * entries before j (1 for the first) and Tⱼ = Σ_{k≥j} dzₖ ∏_{j<i≤k} xᵢ = dzⱼ + xⱼ₊₁ Tⱼ₊₁ a linear
+ * recurrence run from the end. No division: exact at zeros (the role of PyTorch's zero-aware
+ * cumprod_backward) and at tiny entries, and made of recorded ops, so it differentiates again.
  */
 function cumprodBackward(x: Tensor, z: Tensor, dz: Tensor, axis: number, reverse: boolean): Tensor {
-  const { before, at, upTo, anyZero } = zeroMasks(x, axis, reverse);
-  const ahead = where(before, div(scanSum(mul(dz, z), axis, !reverse), where(before, x, 1)), 0);
-  if (!anyZero) return ahead;
-  const c = scanProd(where(at, 1, x), axis, reverse);
-  const dx = add(ahead, where(at, scanSum(mul(dz, c), axis, !reverse), 0));
-  if (!isGradEnabled()) return dx;
-  // Past the first zero the value is 0, but not its derivative with respect to that zero: there
-  // ∏_{i≤k, i≠j} xᵢ = z₀ · ∏_{0<i≤k, i≠j} xᵢ (0 the first zero), z₀ = 0 times the cumprod gradient
-  // of the rest of the slice, recorded only when the pullback is itself differentiated (as PyTorch
-  // takes its exact path then). Each level replaces one zero by 1: the recursion ends.
-  const rest = where(upTo, 1, x);
-  const z0 = sum(where(at, z, 0), axis, true);
-  return add(dx, where(upTo, 0, mul(z0, cumprodBackward(rest, scanProd(rest, axis, reverse), dz, axis, reverse))));
+  const before = shifted(z, axis, reverse, 'one');
+  return mul(before, linearScan(shifted(x, axis, !reverse, 'zero'), dz, axis, !reverse));
 }
 
 /** log(eᵃ + eᵇ) without overflow: max + log1p(exp(−|a − b|)). */

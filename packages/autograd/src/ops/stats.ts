@@ -10,10 +10,10 @@ import { primitive } from '../primitive.ts';
 import { full } from '../create.ts';
 import { div, mul, sub } from './arith.ts';
 import { where } from './compare.ts';
-import { concat, reshape, slice, transpose } from './shape.ts';
+import { reshape, transpose } from './shape.ts';
 import { mean, outShapeOf, reduceArgs } from './reduce.ts';
 import type { KeepDims, ReduceOptions } from './reduce.ts';
-import { scanProd } from './scan.ts';
+import { scanProd, shifted } from './scan.ts';
 import { countOver, foldAxes } from './along.ts';
 
 const PROD = primitive('prod', 'dxⱼ = dz ∏_{i≠j} xᵢ (exact at zeros)');
@@ -51,19 +51,9 @@ function othersProduct(x: Tensor, axes: readonly number[]): Tensor {
   return transpose(others, inverse);
 }
 
-/** ∏ of the entries strictly before each one along the last axis (after it, when `reverse`): the running product shifted by one. */
+/** ∏ of the entries strictly before each one along `axis` (after it, when `reverse`): the running product shifted by one, a 1 entering. */
 function exclusiveProduct(x: Tensor, axis: number, reverse: boolean): Tensor {
-  const n = x.shape[axis]!;
-  const inclusive = scanProd(x, axis, reverse);
-  const one = full(
-    x.shape.map((d, i) => (i === axis ? 1 : d)),
-    1,
-    x.dtype,
-  );
-  const begin = x.shape.map((_, i) => (i === axis && reverse ? 1 : 0));
-  const end = x.shape.map((d, i) => (i === axis && !reverse ? n - 1 : d));
-  const shifted = slice(inclusive, begin, end);
-  return concat(reverse ? [shifted, one] : [one, shifted], axis);
+  return shifted(scanProd(x, axis, reverse), axis, reverse, 'one');
 }
 
 /** The options var and std take besides axis and keepDims. */

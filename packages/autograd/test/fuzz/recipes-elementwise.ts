@@ -190,10 +190,7 @@ export const softmaxLike =
     return true;
   };
 
-/**
- * A scan along one axis (possibly negative). cumprod runs over tanh x ± 1.5, entries in
- * (0.5, 2.5) in size: clear of 0, where its second derivative divides by the entries.
- */
+/** A scan along one axis (possibly negative); cumprod over tanh x ± 1.5, entries of size in (0.5, 2.5), so that products stay moderate. */
 export const scan =
   (op: ScanOp): Recipe =>
   (b, pick) => {
