@@ -37,6 +37,8 @@ import {
   unstackCase,
 } from './support/op-cases.ts';
 import type { BatchGatherAttrs } from './support/op-cases.ts';
+import { normCase, topkCase, varianceCase } from './support/reduce-cases.ts';
+import type { Ord, ReduceAttrs, TopkAttrs } from './support/reduce-cases.ts';
 import { propertyParams } from './support/property.ts';
 import { Rng } from '../src/rng.ts';
 
@@ -145,6 +147,71 @@ const table: Row[] = [
   reducing('max', 'distinct'),
   reducing('min', 'distinct'),
   reducing('logSumExp', 'real'),
+  row({
+    name: 'prod',
+    op: 'prod',
+    arity: 1,
+    domains: ['real'],
+    cases: reduction().map(({ shape, axis, keepDims }) => ({ shapes: [shape], attrs: { axis, keepDims } })),
+    fn:
+      ({ axis, keepDims }: ReduceAttrs) =>
+      (x) =>
+        ops.prod(x, axis, keepDims),
+    order: 2,
+  }),
+  ...(['var', 'variance', 'std'] as const).map((op) =>
+    row({
+      name: `${op} (correction 0 and 1, at least two elements, distinct values)`,
+      op,
+      arity: 1,
+      domains: ['distinct'],
+      cases: varianceCase(),
+      fn:
+        ({ axis, keepDims, correction }: ReduceAttrs & { correction: 0 | 1 }) =>
+        (x) =>
+          ops[op](x, { axis, keepDims, correction }),
+      order: 2,
+    }),
+  ),
+  // ∞: x + 10 keeps |x| from tying when x does not; 1 and 2: away from the kink at 0
+  row({
+    name: "norm (ord 1, 2, ∞ over axes; 'fro' over two axes)",
+    op: 'norm',
+    arity: 1,
+    domains: ['distinct'],
+    cases: normCase(),
+    fn:
+      ({ axis, keepDims, ord }: ReduceAttrs & { ord: Ord }) =>
+      (x) =>
+        ord === Infinity ? ops.norm(ops.add(x, 10), { ord, axis, keepDims }) : ops.norm(ops.add(x, 0.05), { ord, axis, keepDims }),
+    order: 2,
+  }),
+  ...(['cumsum', 'cumprod', 'logCumSumExp'] as const).map((op) =>
+    row({
+      name: `${op} (one axis, or flattened)`,
+      op,
+      arity: 1,
+      domains: ['real'],
+      cases: oneAxis().map(({ shape, axis }) => ({ shapes: [shape], attrs: { axis } })),
+      fn:
+        ({ axis }: { axis: number | undefined }) =>
+        (x) =>
+          ops[op](x, axis),
+      order: 2,
+    }),
+  ),
+  row({
+    name: 'topk values (k, axis, largest, sorted)',
+    op: 'topk',
+    arity: 1,
+    domains: ['distinct'],
+    cases: topkCase(),
+    fn:
+      ({ k, axis, largest, sorted }: TopkAttrs) =>
+      (x) =>
+        ops.topk(x, k, { axis, largest, sorted }).values,
+    order: 2,
+  }),
   alongAxis('softmax'),
   alongAxis('logSoftmax'),
   row({
@@ -586,6 +653,7 @@ const table: Row[] = [
 const notDifferentiable = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'sign', 'oneHot', 'full'];
 // Random tensors: constants drawn from a generator (dropout, differentiable in x, has a row).
 notDifferentiable.push('rand', 'randn', 'bernoulli', 'randint');
+notDifferentiable.push('argmax', 'argmin', 'any', 'all');
 
 function toTensor(p: Plain): Tensor {
   return tensor(p.values, { shape: p.shape });
@@ -865,6 +933,14 @@ const DENSE = new Set<string>([
   'logSumExp',
   'softmax',
   'logSoftmax',
+  'prod',
+  'var',
+  'variance',
+  'std',
+  'norm',
+  'cumsum',
+  'cumprod',
+  'logCumSumExp',
   'sumTo',
   'linear',
   'transpose',

@@ -9,6 +9,14 @@ export { neg, exp, log, sqrt, abs, sigmoid, sigmoidDerivative, tanh, tanhDerivat
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, maximum, minimum, where, oneHot } from './compare.ts';
 export { sum, mean, max, min, logSumExp, softmax, logSoftmax, sumTo } from './reduce.ts';
 export type { ReduceOptions, KeepDims } from './reduce.ts';
+export { cumsum, cumprod, logCumSumExp } from './scan.ts';
+export type { ScanAxis } from './scan.ts';
+export { prod, variance, var, std } from './stats.ts';
+export type { VarOptions, VarKeepDims } from './stats.ts';
+export { norm } from './norm.ts';
+export type { NormOrd, NormOptions } from './norm.ts';
+export { argmax, argmin, any, all, topk } from './select.ts';
+export type { ArgOptions, TopkOptions } from './select.ts';
 export { matmul } from './matmul.ts';
 export { linear } from './linear.ts';
 export type { MatmulOptions } from './matmul.ts';

@@ -16,7 +16,7 @@ const MAX = primitive('max', 'dx = dz at the argmax (shared among ties)');
 const MIN = primitive('min', 'dx = dz at the argmin (shared among ties)');
 const LOG_SUM_EXP = primitive('logSumExp', 'dx = dz · softmax(x)');
 
-function outShapeOf(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
+export function outShapeOf(shape: Shape, axes: readonly number[], keepDims: boolean): number[] {
   return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
@@ -32,27 +32,32 @@ export type KeepDims = boolean | { keepDims?: boolean };
 /**
  * A reduction's arguments in either form, `f(x, axis?, keepDims?)` (keepDims a boolean or
  * `{ keepDims }`) or `f(x, { axis, keepDims })`, checked: sorted non-negative axes and keepDims.
+ * `extra` names further options either object may hold (var's `correction`), returned as `options`.
  */
-function reduceArgs(
+export function reduceArgs(
   fn: string,
   x: unknown,
   axis: Axis | ReduceOptions | undefined,
   keepDims: KeepDims | undefined,
-): { t: Tensor; axes: number[]; keep: boolean } {
+  extra: readonly string[] = [],
+): { t: Tensor; axes: number[]; keep: boolean; options: Record<string, unknown> } {
   const t = checkTensor(fn, 'x', x);
   let ax: unknown = axis;
   let keep: unknown = keepDims;
+  let options: Record<string, unknown> = {};
   if (axis !== null && typeof axis === 'object' && !Array.isArray(axis)) {
     if (keepDims !== undefined)
       throw new ValueError(fn, `with an options object { axis, keepDims } as second argument, pass no third argument; got ${given(keepDims)}`);
-    const o = checkOptions<ReduceOptions>(fn, axis, ['axis', 'keepDims']);
+    const o = checkOptions<ReduceOptions>(fn, axis, ['axis', 'keepDims', ...(extra as [])]);
+    options = o;
     ax = o.axis;
     keep = o.keepDims;
   } else if (keepDims !== null && typeof keepDims === 'object') {
-    keep = checkOptions<ReduceOptions>(fn, keepDims, ['keepDims']).keepDims;
+    options = checkOptions<ReduceOptions>(fn, keepDims, ['keepDims', ...(extra as [])]);
+    keep = options.keepDims;
   }
   const axes = normalizeAxes(fn, checkAxisArg(fn, ax), t.rank);
-  return { t, axes, keep: keep === undefined ? false : checkBoolean(fn, 'keepDims', keep) };
+  return { t, axes, keep: keep === undefined ? false : checkBoolean(fn, 'keepDims', keep), options };
 }
 
 /** softmax's axis: an integer (default −1) or `{ axis }`. */

@@ -37,6 +37,7 @@ export const KINDS = [
   'logSumExp',
   'softmax',
   'logSoftmax',
+  'scan',
   'matmul',
   'reshape',
   'transpose',
@@ -97,6 +98,8 @@ const RECIPES: Record<Kind, Recipe> = {
   logSumExp: E.reduction('logSumExp'),
   softmax: E.softmaxLike('softmax'),
   logSoftmax: E.softmaxLike('logSoftmax'),
+  // cumsum, cumprod or logCumSumExp: one kind, so that the other kinds keep their share of draws
+  scan: E.scan,
   matmul: S.matmul,
   reshape: S.reshape,
   transpose: S.transpose,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { programArb } from './generate.ts';
 import { inputsOf, lossOf } from './interpret.ts';
 import { BINARY, REDUCE, SHAPE_OPS, SOFTMAX, UNARY, operandsOf, printProgram } from './program.ts';
+import { SCAN } from './program.ts';
 import type { Instr, Program } from './program.ts';
 import { LAYOUT_OPS } from './program.ts';
 import { elementwisePrimitives } from '../../src/internal.ts';
@@ -18,6 +19,7 @@ const ALL_OPS: string[] = [
   ...new Set(['input', 'const', ...UNARY, ...BINARY, 'where', ...REDUCE, ...SOFTMAX, 'matmul', ...SHAPE_OPS, ...elementwisePrimitives().map((p) => p.name)]),
 ];
 ALL_OPS.push(...LAYOUT_OPS);
+ALL_OPS.push(...SCAN);
 const opOf = (instr: Instr): string => (instr.op === 'elementwise' ? instr.name : instr.op);
 
 const programs = fc.sample(programArb(), { numRuns: 1000, seed: SEED });

@@ -53,6 +53,10 @@ function apply(instr: Instr, v: (a: Operand) => Tensor | number, inputs: readonl
     case 'softmax':
     case 'logSoftmax':
       return instr.axis === undefined ? ops[instr.op](t(instr.args[0])) : ops[instr.op](t(instr.args[0]), instr.axis);
+    case 'cumsum':
+    case 'cumprod':
+    case 'logCumSumExp':
+      return ops[instr.op](t(instr.args[0]), instr.axis);
     case 'matmul':
       return ops.matmul(t(instr.args[0]), t(instr.args[1]), { transposeA: instr.transposeA, transposeB: instr.transposeB });
     case 'reshape':

@@ -14,6 +14,7 @@ export const UNARY = ['exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'neg'
 export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
 export const REDUCE = ['sum', 'mean', 'max', 'min', 'logSumExp'] as const;
 export const SOFTMAX = ['softmax', 'logSoftmax'] as const;
+export const SCAN = ['cumsum', 'cumprod', 'logCumSumExp'] as const;
 export const SHAPE_OPS = ['reshape', 'transpose', 'slice', 'concat', 'gather', 'broadcastTo'] as const;
 /** The shape and indexing ops of issue #16 with a recipe (recipes-layout.ts). */
 export const LAYOUT_OPS = ['flip', 'tile', 'pad', 'takeAlongAxis', 'einsum'] as const;
@@ -22,6 +23,7 @@ export type UnaryOp = (typeof UNARY)[number];
 export type BinaryOp = (typeof BINARY)[number];
 export type ReduceOp = (typeof REDUCE)[number];
 export type SoftmaxOp = (typeof SOFTMAX)[number];
+export type ScanOp = (typeof SCAN)[number];
 
 /** Every instruction produces the next value; `args` index earlier values. */
 export type Instr =
@@ -32,6 +34,7 @@ export type Instr =
   | { op: 'where'; args: [number, Operand, Operand] }
   | { op: ReduceOp; args: [number]; axis: number | number[] | undefined; keepDims: boolean }
   | { op: SoftmaxOp; args: [number]; axis: number | undefined }
+  | { op: ScanOp; args: [number]; axis: number }
   | { op: 'matmul'; args: [number, number]; transposeA: boolean; transposeB: boolean }
   | { op: 'reshape'; args: [number]; shape: number[] }
   | { op: 'transpose'; args: [number]; perm: number[] | undefined }
@@ -82,6 +85,10 @@ function attrsOf(instr: Instr): string[] {
     case 'softmax':
     case 'logSoftmax':
       return instr.axis === undefined ? [] : [`axis=${instr.axis}`];
+    case 'cumsum':
+    case 'cumprod':
+    case 'logCumSumExp':
+      return [`axis=${instr.axis}`];
     case 'matmul':
       return [...(instr.transposeA ? ['transposeA'] : []), ...(instr.transposeB ? ['transposeB'] : [])];
     case 'reshape':

@@ -7,6 +7,7 @@
 import { type Domain, type ElementwisePrimitive, elementwisePrimitives } from '../../src/internal.ts';
 import type { Builder, Recipe } from './builder.ts';
 import type { Operand, ReduceOp, SoftmaxOp, UnaryOp } from './program.ts';
+import { SCAN } from './program.ts';
 import type { Rng } from './rng.ts';
 import { broadcast, reducedShape, sizeOf } from './shapes.ts';
 
@@ -188,6 +189,22 @@ export const softmaxLike =
     b.emit({ op, args: [x], axis }, b.shape(x), op === 'softmax' ? 1 : 2 * b.bound(x) + Math.log(n));
     return true;
   };
+
+/** A scan along one axis (possibly negative); cumprod over tanh x ± 1.5, entries of size in (0.5, 2.5), so that products stay moderate. */
+export const scan: Recipe = (b, pick) => {
+  const op = SCAN[b.rng.int(SCAN.length)]!;
+  let x = b.pick(pick, (sh) => sh.length >= 1);
+  if (x === null) return false;
+  if (op === 'cumprod') x = awayFrom(b, x, 1.5);
+  const shape = b.shape(x);
+  const r = shape.length;
+  const axis = b.rng.between(-r, r - 1);
+  const n = shape[(axis + r) % r]!;
+  const inner = b.bound(x);
+  const bound = op === 'cumsum' ? inner * n : op === 'cumprod' ? Math.max(1, inner) ** n : inner + Math.log(n);
+  b.emit({ op, args: [x], axis }, shape, bound);
+  return true;
+};
 
 // ---- any elementwise primitive, from its descriptor ------------------------------------------
 
