@@ -698,10 +698,7 @@ describe('NaN propagation over the op table', () => {
         if (r.op === 'pow') {
           // NaN everywhere except x⁰ = 1 and 1ʸ = 1
           const other = xs[1 - k]!;
-          expect(
-            values.filter((v) => !Number.isNaN(v) && v !== 1),
-            context,
-          ).toEqual([]);
+          expect(values.filter((v) => !Number.isNaN(v) && v !== 1), context).toEqual([]);
           if (other.data.every((v) => v !== (k === 0 ? 0 : 1))) expect(values.every(Number.isNaN), context).toBe(true);
         } else if (DENSE.has(r.op)) {
           expect(values.every(Number.isNaN), `${context}: ${values}`).toBe(true);
