@@ -58,6 +58,7 @@ function erfcFraction(x: number): number {
 /** The error function, erf x = (2/√π) ∫₀ˣ e^{−t²} dt; odd, ±1 at ±Inf, NaN at NaN. */
 export function erfValue(x: number): number {
   const a = Math.abs(x);
+  if (a === 0) return x; // ±0
   if (!(a < 6)) return Number.isNaN(x) ? x : Math.sign(x);
   const r = a < 1 ? erfTaylor(a) : a < 2 ? erfSeries(a) : 1 - erfcFraction(a);
   return x < 0 ? -r : r;

@@ -15,10 +15,11 @@ export function roundHalfEven(x: number): number {
   return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
 }
 
-/** PyTorch's remainder: a − b⌊a/b⌋, the sign of the divisor (Python's %), from the exact C fmod. */
+/** a − b⌊a/b⌋ with the sign of the divisor (zero included, as Python's % and np.remainder), from the exact C fmod. */
 function remainderValue(a: number, b: number): number {
   const m = a % b;
-  return m !== 0 && b < 0 !== m < 0 ? m + b : m;
+  if (m === 0) return b < 0 ? -0 : 0;
+  return b < 0 !== m < 0 ? m + b : m;
 }
 
 /** ⌊x⌋. */
