@@ -3,7 +3,22 @@
 // where a rule picks a side (kinks, bounds). The op table (ops.test.ts) gradchecks them to
 // second order; these pin the values and the conventions.
 import { describe, expect, it } from 'vitest';
-import { type DType, type Scalar, type Tensor, ValueError, grad, scalar, sum, tensor } from '../src/index.ts';
+import {
+  type DType,
+  type Scalar,
+  type Tensor,
+  ValueError,
+  detectAnomaly,
+  explain,
+  grad,
+  hessian,
+  jvp,
+  noGrad,
+  scalar,
+  sum,
+  tensor,
+  toDot,
+} from '../src/index.ts';
 import * as ops from '../src/ops/index.ts';
 
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -314,5 +329,49 @@ describe('argument checks', () => {
     expect(() => ops.clamp(tensor([1]), '0' as never)).toThrow(/^clamp: min must be a Tensor or a number/);
     expect(() => ops.isNaN(1 as never)).toThrow(/^isNaN: x must be a Tensor/);
     expect(() => ops.logicalAnd(tensor([1]), 'a' as never)).toThrow(/^logicalAnd: b must be a Tensor or a number/);
+  });
+});
+
+describe('under the transforms and tools (jvp, hessian, noGrad, anomaly mode, explain, graph export)', () => {
+  // A function through one op of each new family: trig, special, rounding, activations, clamp.
+  const f = (x: Tensor): Tensor => sum(ops.mul(ops.clamp(ops.gelu(ops.atan(x)), -0.1, 0.5), ops.add(ops.erf(x), ops.floor(ops.mul(x, 3)))));
+
+  it('jvp equals the gradient dotted with the tangent, and hessian is symmetric and matches finite differences', () => {
+    const x = tensor([0.4, -0.3, 1.1]);
+    const v = tensor([1, -2, 0.5]);
+    const [, t] = jvp(f, [x], [v]) as unknown as [Tensor, Tensor];
+    const g = grad(f)(x) as Tensor;
+    relClose(
+      t.item(),
+      values(g).reduce((s, gi, i) => s + gi * v.data[i]!, 0),
+      1e-12,
+    );
+    const h = hessian(f)(x) as Tensor;
+    const eps = 1e-6;
+    for (let i = 0; i < 3; i++) {
+      const shift = (d: number): number[] => values(grad(f)(tensor(values(x).map((xi, k) => (k === i ? xi + d : xi)))) as Tensor);
+      const [up, down] = [shift(eps), shift(-eps)];
+      for (let j = 0; j < 3; j++) {
+        expect(Math.abs(h.data[i * 3 + j]! - h.data[j * 3 + i]!)).toBeLessThanOrEqual(1e-12);
+        expect(Math.abs(h.data[i * 3 + j]! - (up[j]! - down[j]!) / (2 * eps))).toBeLessThanOrEqual(1e-6);
+      }
+    }
+  });
+
+  it('noGrad records nothing; anomaly mode runs clean; explain and toDot name the new primitives', () => {
+    const x = tensor([0.4, -0.3, 1.1], { requiresGrad: true });
+    expect(noGrad(() => f(x)).requiresGrad).toBe(false);
+    const y = detectAnomaly(() => {
+      const out = f(x);
+      out.backward(undefined, { retainGraph: true });
+      return out;
+    });
+    expect(Number.isFinite(y.item())).toBe(true);
+    const steps = explain(y).steps;
+    const formulas = new Map(steps.map((s) => [s.op, s.formula]));
+    expect(formulas.get('atan')).toBe('∂z/∂x = 1/(1 + x²)');
+    expect(formulas.get('geluErf')).toBe('∂z/∂x = Φ(x) + x φ(x)');
+    expect(formulas.get('erf')).toBe('∂z/∂x = (2/√π) e^{−x²}');
+    expect(toDot(y)).toMatch(/floor/);
   });
 });
