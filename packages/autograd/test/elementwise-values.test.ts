@@ -160,7 +160,7 @@ describe('activations', () => {
     relClose(ops.gelu(tensor([1]), { approximate: 'tanh' }).item(), 0.8411919906082768, 1e-15);
     // gelu′(1) = Φ(1) + φ(1), mpmath 1.08331547058768629838306273857
     relClose(gradAt((x) => ops.gelu(x), [1])[0]!, 1.0833154705876864, 1e-15);
-    expect(values(ops.gelu(tensor([Infinity, -Infinity])))).toEqual([Infinity, Number.NaN]); // −Inf · 0, as PyTorch
+    expect(values(ops.gelu(tensor([Infinity, -Infinity])))).toEqual([Infinity, Number.NaN]); // −Inf · Φ(−Inf) = −Inf · 0, as the formula PyTorch evaluates
   });
 
   it('elu and selu at −1 (PyTorch constants), mish and silu at 1', () => {
