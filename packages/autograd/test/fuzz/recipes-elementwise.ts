@@ -205,11 +205,13 @@ export const generic =
     if (candidates.length === 0) return false;
     let x = b.pick(pick)!;
     let applied = false;
-    for (let rep = Math.ceil(candidates.length / 10); rep > 0; rep--) {
+    const reps = Math.ceil(candidates.length / 10);
+    for (let rep = 0; rep < reps; rep++) {
       const p = candidates[b.rng.int(candidates.length)]!;
       const args = [x];
       if (p.elementwise.arity === 2) {
-        const y = b.partner(partner + rep, b.shape(x), null);
+        // Later links take a fresh input of a related shape (raw % 8 ≥ 4), which often broadcasts.
+        const y = b.partner(rep === 0 ? partner : (partner + 7919 * rep) | 4, b.shape(x), null);
         if (typeof y !== 'number') continue;
         args.push(y);
       }
