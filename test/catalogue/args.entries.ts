@@ -10,9 +10,13 @@ import {
   bernoulli,
   broadcastTo,
   dropout,
+  clamp,
   exp,
   gather,
+  gelu,
   grad,
+  hardTanh,
+  leakyRelu,
   matmul,
   max,
   mul,
@@ -212,6 +216,30 @@ export const argumentTypes = area('argument types', [
     setup: () => ({ watch: {} }),
     call: () => rand([2], { generator: 42 as never }),
   }),
+  entry({
+    name: 'a string as the slope of leakyRelu',
+    fn: 'leakyRelu',
+    error: ValueError,
+    message: /^leakyRelu: negativeSlope must be a number, got string "0.1"/,
+    setup: withX,
+    call: ({ x }) => leakyRelu(x, '0.1' as never),
+  }),
+  entry({
+    name: 'clamp with neither bound',
+    fn: 'clamp',
+    error: ValueError,
+    message: /^clamp: at least one of min and max must be given/,
+    setup: withX,
+    call: ({ x }) => clamp(x),
+  }),
+  entry({
+    name: 'hardTanh with minVal above maxVal',
+    fn: 'hardTanh',
+    error: ValueError,
+    message: /^hardTanh: minVal must be at most maxVal, got minVal 2 and maxVal 1/,
+    setup: withX,
+    call: ({ x }) => hardTanh(x, 2, 1),
+  }),
 ]);
 
 const TOO_MANY = /the result would have shape \[.*\] \(\d+ elements\); a tensor holds at most 2147483647/;
@@ -373,5 +401,21 @@ export const optionObjects = area('options objects', [
       return { watch: { tensors: [a, y] }, a, y };
     },
     call: ({ a, y }) => quadraticCost(a, y, null as never),
+  }),
+  entry({
+    name: 'an unknown gelu approximation',
+    fn: 'gelu',
+    error: ValueError,
+    message: /^gelu: approximate must be 'none' or 'tanh', got string "fast"/,
+    setup: withX,
+    call: ({ x }) => gelu(x, { approximate: 'fast' as never }),
+  }),
+  entry({
+    name: 'an unknown gelu option',
+    fn: 'gelu',
+    error: ValueError,
+    message: /^gelu: unknown option 'approx'; expected 'approximate'/,
+    setup: withX,
+    call: ({ x }) => gelu(x, { approx: 'tanh' } as never),
   }),
 ]);

@@ -388,6 +388,72 @@ const table: Row[] = [
         ops.squeeze(x, axis),
     order: 2,
   }),
+  // Composites with parameters (activations.ts, clamp.ts): domains keep off their kinks and bounds.
+  row({
+    name: 'gelu (through gelu, tanh approximation)',
+    op: 'gelu',
+    arity: 1,
+    domains: ['real'],
+    cases: unaryShapes,
+    fn: () => (x) => ops.gelu(x, { approximate: 'tanh' }),
+    order: 2,
+  }),
+  row({
+    name: 'leakyRelu (slope 0.2)',
+    op: 'leakyRelu',
+    arity: 1,
+    domains: [{ low: -4, high: 4, avoid: [0] }],
+    cases: unaryShapes,
+    fn: () => (x) => ops.leakyRelu(x, 0.2),
+    order: 2,
+  }),
+  row({
+    name: 'elu (alpha 1.5)',
+    op: 'elu',
+    arity: 1,
+    domains: [{ low: -4, high: 4, avoid: [0] }],
+    cases: unaryShapes,
+    fn: () => (x) => ops.elu(x, 1.5),
+    order: 2,
+  }),
+  row({ name: 'selu', op: 'selu', arity: 1, domains: [{ low: -4, high: 4, avoid: [0] }], cases: unaryShapes, fn: () => (x) => ops.selu(x), order: 2 }),
+  row({
+    name: 'hardTanh (−0.5, 1.25)',
+    op: 'hardTanh',
+    arity: 1,
+    domains: [{ low: -2, high: 2, avoid: [-0.5, 1.25] }],
+    cases: unaryShapes,
+    fn: () => (x) => ops.hardTanh(x, -0.5, 1.25),
+    order: 2,
+  }),
+  row({ name: 'relu6', op: 'relu6', arity: 1, domains: [{ low: -2, high: 8, avoid: [0, 6] }], cases: unaryShapes, fn: () => (x) => ops.relu6(x), order: 2 }),
+  row({
+    name: 'clamp (number bounds)',
+    op: 'clamp',
+    arity: 1,
+    domains: [{ low: -2, high: 2, avoid: [-0.7, 0.9] }],
+    cases: unaryShapes,
+    fn: () => (x) => ops.clamp(x, -0.7, 0.9),
+    order: 2,
+  }),
+  row({
+    name: 'clamp (tensor min and max, broadcast)',
+    op: 'clamp',
+    arity: 3,
+    domains: ['real', { low: -1.37, high: -0.41 }, { low: 0.39, high: 1.33 }],
+    cases: shapesOnly(broadcastShapes(3)),
+    fn: () => (x, lo, hi) => ops.clamp(x, lo, hi),
+    order: 2,
+  }),
+  row({
+    name: 'clip (tensor max only)',
+    op: 'clip',
+    arity: 2,
+    domains: ['real', { low: -0.83, high: 0.77 }],
+    cases: binaryShapes,
+    fn: () => (x, hi) => ops.clip(x, undefined, hi),
+    order: 2,
+  }),
   // cast: a float32 round trip then a square, checked with a step and tolerances that float32
   // rounding (≈ 1e-7 relative) cannot fail: (x²)' = 2x must survive the trip both ways.
   row({
@@ -654,6 +720,7 @@ const notDifferentiable = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less
 // Random tensors: constants drawn from a generator (dropout, differentiable in x, has a row).
 notDifferentiable.push('rand', 'randn', 'bernoulli', 'randint');
 notDifferentiable.push('argmax', 'argmin', 'any', 'all');
+notDifferentiable.push('isNaN', 'isInf', 'isFinite', 'logicalAnd', 'logicalOr', 'logicalNot', 'logicalXor');
 
 function toTensor(p: Plain): Tensor {
   return tensor(p.values, { shape: p.shape });
@@ -955,6 +1022,9 @@ const DENSE = new Set<string>([
   'unstack',
   'unsqueeze',
   'flatten',
+  ...['tan', 'asin', 'acos', 'atan', 'atan2', 'asinh', 'acosh', 'atanh', 'erf', 'expm1', 'log1p', 'log2', 'log10', 'logSigmoid'],
+  ...['reciprocal', 'rsqrt', 'squaredDifference', 'remainder', 'fmod', 'silu', 'mish', 'softsign', 'gelu', 'geluErf', 'geluTanh'],
+  ...['leakyRelu', 'elu', 'selu', 'hardTanh', 'relu6', 'clamp', 'clip'],
 ]);
 
 describe('NaN propagation over the op table', () => {

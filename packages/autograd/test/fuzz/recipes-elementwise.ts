@@ -211,31 +211,39 @@ export const scan: Recipe = (b, pick) => {
 /**
  * Every elementwise primitive without a recipe of its own (`dedicated`): its operands are mapped
  * into one open piece of its domain (between the points it avoids) as lo + (hi − lo)(tanh x + 1)/2,
- * 5% in from each end, so finite differences stay clear of kinks and poles.
+ * 5% in from each end, so finite differences stay clear of kinks and poles. One step applies a
+ * chain of such primitives, one per ten candidates, so that each is drawn about as often as an
+ * op with a recipe of its own, however many there are, without crowding the other recipes out.
  */
 export const generic =
   (dedicated: readonly string[]): Recipe =>
   (b, pick, partner) => {
     const candidates = elementwisePrimitives().filter((p) => !dedicated.includes(p.name));
     if (candidates.length === 0) return false;
-    const p = candidates[b.rng.int(candidates.length)]!;
-    const x = b.pick(pick)!;
-    const args = [x];
-    if (p.elementwise.arity === 2) {
-      const y = b.partner(partner, b.shape(x), null);
-      if (typeof y !== 'number') return false;
-      args.push(y);
+    let x = b.pick(pick)!;
+    let applied = false;
+    const reps = Math.ceil(candidates.length / 10);
+    for (let rep = 0; rep < reps; rep++) {
+      const p = candidates[b.rng.int(candidates.length)]!;
+      const args = [x];
+      if (p.elementwise.arity === 2) {
+        // Later links take a fresh input of a related shape (raw % 8 ≥ 4), which often broadcasts.
+        const y = b.partner(rep === 0 ? partner : (partner + 7919 * rep) | 4, b.shape(x), null);
+        if (typeof y !== 'number') continue;
+        args.push(y);
+      }
+      const pieces = args.map((a, i) => intoDomain(b, a, pieceOf(b, p.elementwise.domains[i]!)));
+      x = b.elementwise(
+        p.name,
+        pieces.map((q) => q.value),
+        boundOver(
+          p,
+          pieces.map((q) => q.piece),
+        ),
+      );
+      applied = true;
     }
-    const pieces = args.map((a, i) => intoDomain(b, a, pieceOf(b, p.elementwise.domains[i]!)));
-    b.elementwise(
-      p.name,
-      pieces.map((q) => q.value),
-      boundOver(
-        p,
-        pieces.map((q) => q.piece),
-      ),
-    );
-    return true;
+    return applied;
   };
 
 type Piece = readonly [number, number];
