@@ -46,6 +46,9 @@ let callDepth = 0;
  * registration tree ('MLP/layers.0'), so they match the ops when the root is the module called.
  * A module called twice records both calls under one scope.
  */
+/** Each module's field values at its last field scan (outside the instance: not a field itself). */
+const scannedFields = new WeakMap<object, unknown[]>();
+
 export abstract class Module {
   private readonly ownParameters = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
@@ -144,6 +147,12 @@ export abstract class Module {
    * registered yet (under any name), named after the field. Idempotent, O(fields) per call.
    */
   private registerFields(): void {
+    // Called on every forward: a scan only when some field changed since the last one.
+    const keys = Object.keys(this);
+    const last = scannedFields.get(this);
+    let same = last !== undefined && last.length === keys.length;
+    for (let i = 0; same && i < keys.length; i++) same = last![i] === (this as Record<string, unknown>)[keys[i]!];
+    if (same) return;
     const fn = `${this.constructor.name || 'Module'} field`;
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) {
@@ -157,6 +166,10 @@ export abstract class Module {
         value.scope ??= this.scopeName;
       }
     }
+    scannedFields.set(
+      this,
+      Object.keys(this).map((k) => (this as Record<string, unknown>)[k]),
+    );
   }
 
   /** Whether `t` is already a registered parameter of this module or a registered descendant. */

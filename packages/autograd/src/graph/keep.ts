@@ -2,12 +2,12 @@ import { Scalar } from '../scalar.ts';
 import { GraphError } from '../errors.ts';
 import { DRAWING_LIMIT, type Drawing, Node, setDrawingKeeper } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
-import { type Summary, formatSummary, shapeLabel, summaryOf } from './walk.ts';
+import { LeafRef, type Summary, formatSummary, shapeLabel, summaryOf } from './walk.ts';
 
 /**
  * A tensor as a picture shows it once its graph was freed: what its box says, without its storage,
  * so that a freed graph kept for a picture costs a few strings per node, not the tensors. A leaf
- * (a parameter, an input) is held weakly and drawn as it is when drawn, with its `.grad`, as
+ * (a parameter, an input) is kept as it is (see LeafRef) and drawn as it is when drawn, with its `.grad`, as
  * micrograd draws its live values; summarising every leaf at each pass would cost more than the
  * pass (an input batch is far larger than the activations).
  */
@@ -18,7 +18,7 @@ export interface Sketch {
   readonly scope: string | null;
   readonly shape: string;
   /** The value's summary; for a leaf, the leaf itself while it lives. */
-  readonly value: Summary | WeakRef<Node>;
+  readonly value: Summary | LeafRef;
   /** The cotangent a freed node received; null for a leaf (its `.grad` is read when drawn). */
   readonly grad: Summary | null;
   readonly inputs: readonly Drawn[] | null;
@@ -39,7 +39,7 @@ const leafSketches = new WeakMap<Node, Sketch>();
 const gradOf = (x: Node | number | null): Summary | null =>
   x === null ? null : typeof x === 'number' ? x : x instanceof Scalar ? x.data : x instanceof Tensor ? summaryOf(x) : null;
 
-function sketch(x: Node, value: Summary | WeakRef<Node>, grad: Summary | null, inputs: readonly Drawn[] | null): Sketch {
+function sketch(x: Node, value: Summary | LeafRef, grad: Summary | null, inputs: readonly Drawn[] | null): Sketch {
   return { id: x.id, op: x.op, name: x.name, scope: x.scope, shape: shapeLabel(x), value, grad, inputs };
 }
 
@@ -54,7 +54,7 @@ function keep(x: Node): Drawn {
   if (x.inputs === null) {
     let s = leafSketches.get(x);
     if (s === undefined) {
-      s = sketch(x, new WeakRef(x), null, null);
+      s = sketch(x, new LeafRef(x), null, null);
       leafSketches.set(x, s);
     }
     return s;
@@ -85,8 +85,7 @@ export function inputsOf(x: Drawn): readonly Drawn[] | null {
 export function gradOfDrawn(x: Drawn): string | null {
   let g: Summary | null;
   if (isSketch(x)) {
-    const leaf = x.value instanceof WeakRef ? x.value.deref() : undefined;
-    g = x.value instanceof WeakRef ? (leaf === undefined ? null : gradOf(leaf._grad)) : x.grad;
+    g = x.value instanceof LeafRef ? gradOf(x.value.leaf._grad) : x.grad;
   } else {
     g = x._grad !== null ? gradOf(x._grad) : ((x._drawing?.grad as Summary | undefined) ?? null);
   }

@@ -49,6 +49,15 @@ export function fmt(v: number): string {
 /** A tensor's value as a picture shows it: the number, the few entries, or mean, min and max. */
 export type Summary = number | readonly number[] | { readonly mean: number; readonly min: number; readonly max: number };
 
+/**
+ * A leaf a picture shows as it is when drawn. Held strongly, not by a WeakRef: a WeakRef keeps its
+ * target alive until the current job ends, so one per training step (each batch is a new leaf) held
+ * every batch of a synchronous training loop. A kept picture keeps its leaves, as a kept graph does.
+ */
+export class LeafRef {
+  constructor(readonly leaf: Node) {}
+}
+
 /** The numbers of a summary, computed in one pass; formatting waits until something is shown. */
 export function summaryOf(x: Tensor, limit = 6): Summary {
   const data = x.data;
@@ -77,9 +86,8 @@ export function formatSummary(s: Summary): string {
 export function summarize(x: Node | Sketch | null | undefined, limit = 6): string {
   if (x === null || x === undefined) return '—';
   if (!(x instanceof Node)) {
-    if (!(x.value instanceof WeakRef)) return formatSummary(x.value);
-    const leaf = x.value.deref();
-    return leaf === undefined ? 'not kept (collected)' : summarize(leaf, limit);
+    if (!(x.value instanceof LeafRef)) return formatSummary(x.value);
+    return summarize(x.value.leaf, limit);
   }
   if (x instanceof Scalar) return fmt(x.data);
   if (x instanceof Tensor) return formatSummary(summaryOf(x, limit));
