@@ -1,6 +1,6 @@
 // The state of a program being generated: its instructions, each value's inferred shape and a
 // static bound on its magnitude, and the choice of operands. The per-op recipes are in recipes-*.ts.
-import type { BinaryOp, Instr, Operand, Plain, Program, UnaryOp } from './program.ts';
+import type { Attrs, BinaryOp, Instr, Operand, Plain, Program, UnaryOp } from './program.ts';
 import { operandsOf } from './program.ts';
 import type { Rng } from './rng.ts';
 import { broadcast, sizeOf } from './shapes.ts';
@@ -19,6 +19,28 @@ const LIMIT = 8;
  * two operand choices, or returns false when no earlier value fits.
  */
 export type Recipe = (b: Builder, pick: number, partner: number) => boolean;
+
+/**
+ * One recipe kind for a family of ops: each step applies `reps` of them in a chain (every link
+ * after the first on the most recent fitting value), so each member is drawn about as often as an
+ * op with a kind of its own while the other kinds keep their share of draws. A member that does
+ * not fit the value is retried with another (up to three tries).
+ */
+export const family =
+  (members: readonly Recipe[], reps: number): Recipe =>
+  (b, pick, partner) => {
+    let applied = false;
+    for (let rep = 0; rep < reps; rep++) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const member = members[b.rng.int(members.length)]!;
+        if (member(b, rep === 0 ? pick : 0, partner + 7919 * rep)) {
+          applied = true;
+          break;
+        }
+      }
+    }
+    return applied;
+  };
 
 export class Builder {
   readonly instrs: Instr[] = [];
@@ -73,6 +95,11 @@ export class Builder {
   elementwise(name: string, args: Operand[], bound: number): number {
     const shape = args.map((a) => this.shapeOf(a)).reduce((acc, s) => broadcast(acc, s)!);
     return this.emit({ op: 'elementwise', name, args }, shape, bound);
+  }
+
+  /** An op of the adapter table (calls.ts) by name; the recipe gives the result's shape and bound. */
+  call(name: string, args: Operand[], attrs: Attrs, shape: number[], bound: number): number {
+    return this.emit({ op: 'call', name, args, attrs }, shape, bound);
   }
 
   constant(shape: number[], values: number[]): number {

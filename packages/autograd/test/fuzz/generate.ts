@@ -2,13 +2,17 @@
 // input shapes, and per step a recipe kind, two operand choices and a salt); `build` turns it
 // deterministically into a well-typed Program. Shrinking the choices shrinks the program.
 import fc from 'fast-check';
-import { Builder } from './builder.ts';
+import { Builder, family } from './builder.ts';
 import type { Recipe } from './builder.ts';
 import type { Program } from './program.ts';
 import { printProgram } from './program.ts';
 import * as E from './recipes-elementwise.ts';
 import * as S from './recipes-structure.ts';
 import * as L from './recipes-layout.ts';
+import * as A from './recipes-activations.ts';
+import * as P from './recipes-pieces.ts';
+import * as I from './recipes-scatter.ts';
+import * as T from './recipes-stats.ts';
 import { Rng } from './rng.ts';
 
 export const KINDS = [
@@ -51,6 +55,10 @@ export const KINDS = [
   'pad',
   'takeAlongAxis',
   'einsum',
+  'statistics',
+  'pieces',
+  'indexing',
+  'activations',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -112,6 +120,12 @@ const RECIPES: Record<Kind, Recipe> = {
   pad: L.pad,
   takeAlongAxis: L.takeAlongAxis,
   einsum: L.einsum,
+  // The ops reached through the `call` instruction (calls.ts), grouped in families of a few
+  // links per step (see `family`), so that each is drawn as often as an op with its own kind.
+  statistics: family([T.prod, T.variance, T.std, T.norm, T.topk], 3),
+  pieces: family([P.repeat, P.split, P.chunk, P.unstack, P.unsqueeze, P.flatten, P.tril, P.triu], 4),
+  indexing: family([I.scatter, I.scatterAddAlongAxis, I.segmentSum, I.gatherBatched], 2),
+  activations: family([A.gelu, A.leakyRelu, A.elu, A.selu, A.clamp, A.clip, A.hardTanh, A.relu6, A.dropout], 4),
   // Every other elementwise primitive, from its descriptor (a new one is fuzzed with no change here).
   elementwise: E.generic(['exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'softplus', 'neg', 'relu', 'abs', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']),
 };

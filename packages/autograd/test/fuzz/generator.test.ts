@@ -9,6 +9,7 @@ import { SCAN } from './program.ts';
 import type { Instr, Program } from './program.ts';
 import { LAYOUT_OPS } from './program.ts';
 import { elementwisePrimitives } from '../../src/internal.ts';
+import { CALL_OPS } from './calls.ts';
 import { SEED, announce } from './params.ts';
 import { innerSize } from './shapes.ts';
 
@@ -20,7 +21,8 @@ const ALL_OPS: string[] = [
 ];
 ALL_OPS.push(...LAYOUT_OPS);
 ALL_OPS.push(...SCAN);
-const opOf = (instr: Instr): string => (instr.op === 'elementwise' ? instr.name : instr.op);
+ALL_OPS.push(...CALL_OPS.filter((name) => !ALL_OPS.includes(name)));
+const opOf = (instr: Instr): string => (instr.op === 'elementwise' || instr.op === 'call' ? instr.name : instr.op);
 
 // 1500 programs: every recipe kind (one per op family, and the shared elementwise and scan kinds) is drawn often enough.
 const programs = fc.sample(programArb(), { numRuns: 1500, seed: SEED });
@@ -56,6 +58,9 @@ const someInstr =
 const matmulWith = (test: (m: Extract<Instr, { op: 'matmul' }>, p: Program) => boolean) => someInstr((i, p) => i.op === 'matmul' && test(i, p));
 const reduceWith = (test: (axis: number | number[] | undefined, keepDims: boolean) => boolean) =>
   someInstr((i) => (i.op === 'sum' || i.op === 'mean' || i.op === 'max' || i.op === 'min' || i.op === 'logSumExp') && test(i.axis, i.keepDims));
+
+const callWith = (name: string, test: (attrs: Extract<Instr, { op: 'call' }>['attrs']) => boolean) =>
+  someInstr((i) => i.op === 'call' && i.name === name && test(i.attrs));
 
 function repeatsAnIndex(i: Extract<Instr, { op: 'gather' }>, p: Program): boolean {
   const shape = p.shapes[i.args[0]]!;
@@ -96,6 +101,23 @@ const FEATURES: [name: string, has: (p: Program) => boolean, least: number][] = 
   ['slice with a negative begin', someInstr((i) => i.op === 'slice' && i.begin.some((b) => b < 0)), 10],
   ['reshape with an inferred size (−1)', someInstr((i) => i.op === 'reshape' && i.shape.includes(-1)), 10],
   ['transpose without perm', someInstr((i) => i.op === 'transpose' && i.perm === undefined), 5],
+  ...(['1', '2', 'inf', 'fro'] as const).map((ord): [string, (p: Program) => boolean, number] => [
+    `norm with ord ${ord}`,
+    callWith('norm', (a) => String(a.ord) === ord),
+    5,
+  ]),
+  ['gather with batchDims', callWith('gather', (a) => a.batchDims !== undefined), 10],
+  ['topk of the smallest', callWith('topk', (a) => a.largest === false), 5],
+  ["gelu with approximate 'tanh'", callWith('gelu', (a) => a.approximate === 'tanh'), 5],
+  [
+    'clamp or clip with a tensor bound',
+    someInstr((i) => i.op === 'call' && (i.name === 'clamp' || i.name === 'clip') && i.args.slice(1).some((a) => typeof a === 'number')),
+    10,
+  ],
+  ['clamp or clip with one bound left out', callWith('clamp', (a) => a.without !== undefined), 5],
+  ['split into sizes', callWith('split', (a) => Array.isArray(a.sections)), 5],
+  ['repeat with a count per element', callWith('repeat', (a) => Array.isArray(a.repeats)), 5],
+  ['scatter with a number src', someInstr((i) => i.op === 'call' && i.name === 'scatter' && typeof i.args[1] === 'object'), 5],
   ['a chain of 10 or more instructions', (p) => depth(p) >= 10, 50],
   ['at most 4 deep', (p) => depth(p) <= 4, 10],
   ['at most 8 input elements (elementwise checks)', (p) => inputSize(p) <= 8, 100],

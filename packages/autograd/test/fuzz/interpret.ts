@@ -4,6 +4,7 @@ import * as ops from '../../src/index.ts';
 import { add, concat, mul, reshape, sum, tensor } from '../../src/index.ts';
 import type { DType, Tensor } from '../../src/index.ts';
 import { elementwisePrimitives } from '../../src/internal.ts';
+import { callNamed } from './calls.ts';
 import { printInstr } from './program.ts';
 import type { Instr, Operand, Plain, Program } from './program.ts';
 
@@ -85,6 +86,8 @@ function apply(instr: Instr, v: (a: Operand) => Tensor | number, inputs: readonl
       const fn = primitiveNamed(instr.name).elementwise.fn as (...args: (Tensor | number)[]) => Tensor;
       return fn(...instr.args.map(v));
     }
+    case 'call':
+      return callNamed(instr.name)(instr.args.map(v), instr.attrs);
   }
 }
 

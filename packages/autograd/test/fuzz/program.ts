@@ -25,6 +25,10 @@ export type ReduceOp = (typeof REDUCE)[number];
 export type SoftmaxOp = (typeof SOFTMAX)[number];
 export type ScanOp = (typeof SCAN)[number];
 
+/** An attribute of a `call`: plain data, so that a printed program says everything the call did. */
+export type Attr = number | string | boolean | readonly number[];
+export type Attrs = Readonly<Record<string, Attr>>;
+
 /** Every instruction produces the next value; `args` index earlier values. */
 export type Instr =
   | { op: 'input'; index: number }
@@ -48,7 +52,9 @@ export type Instr =
   | { op: 'takeAlongAxis'; args: [number]; axis: number; indices: number[]; indexShape: number[] }
   | { op: 'einsum'; args: number[]; spec: string }
   /** Any elementwise primitive by name (the ones without a recipe of their own: see recipes-elementwise.ts). */
-  | { op: 'elementwise'; name: string; args: Operand[] };
+  | { op: 'elementwise'; name: string; args: Operand[] }
+  /** Any op of the adapter table in calls.ts by its public name, with its non-tensor arguments as attributes. */
+  | { op: 'call'; name: string; args: Operand[]; attrs: Attrs };
 
 export type OpName = Instr['op'];
 
@@ -73,6 +79,7 @@ export function operandsOf(instr: Instr): number[] {
 const fmtShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 const fmtOperand = (a: Operand): string => (typeof a === 'number' ? `v${a}` : String(a.literal));
 const fmtNumbers = (xs: readonly number[]): string => `[${xs.join(', ')}]`;
+const fmtAttr = (a: Attr): string => (typeof a === 'object' ? fmtNumbers(a) : String(a));
 
 function attrsOf(instr: Instr): string[] {
   switch (instr.op) {
@@ -112,6 +119,8 @@ function attrsOf(instr: Instr): string[] {
       return [`indices=${fmtNumbers(instr.indices)} as ${fmtShape(instr.indexShape)}`, `axis=${instr.axis}`];
     case 'einsum':
       return [`'${instr.spec}'`];
+    case 'call':
+      return Object.entries(instr.attrs).map(([k, a]) => `${k}=${fmtAttr(a)}`);
     default:
       return [];
   }
@@ -124,7 +133,7 @@ export function printInstr(p: Program, i: number): string {
   if (instr.op === 'input') return `v${i} = input ${instr.index}${shape}`;
   if (instr.op === 'const') return `v${i} = const ${fmtNumbers(instr.value.values)}${shape}`;
   const parts = [...(instr.args as Operand[]).map(fmtOperand), ...attrsOf(instr)];
-  return `v${i} = ${instr.op === 'elementwise' ? instr.name : instr.op}(${parts.join(', ')})${shape}`;
+  return `v${i} = ${instr.op === 'elementwise' || instr.op === 'call' ? instr.name : instr.op}(${parts.join(', ')})${shape}`;
 }
 
 /** The whole program, one instruction per line, then the loss; with `values`, the numbers too. */

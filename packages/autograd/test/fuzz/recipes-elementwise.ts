@@ -12,18 +12,19 @@ import type { Rng } from './rng.ts';
 import { broadcast, reducedShape, sizeOf } from './shapes.ts';
 
 /** softplus(x) + c: positive, at least c. */
-function positive(b: Builder, x: number, c: number): number {
+export function positive(b: Builder, x: number, c: number): number {
   const s = b.unary('softplus', x, b.bound(x) + 0.7);
   return b.binary('add', s, { literal: c }, b.bound(s) + c);
 }
 
 /** tanh(x) ± c elementwise (random signs): |value| ≥ c − 1, so clear of 0 and of (−1, 1). */
-function awayFrom(b: Builder, x: number, c: number): number {
+export function awayFrom(b: Builder, x: number, c: number): number {
   const t = b.unary('tanh', x, 1);
   return b.binary('add', t, b.signs(b.shape(x), c), c + 1);
 }
 
-function axisSpec(rng: Rng, rank: number): number | number[] | undefined {
+/** An axis argument of a reduction: all (undefined), one (maybe negative), several, or none ([]). */
+export function axisSpec(rng: Rng, rank: number): number | number[] | undefined {
   if (rank === 0) return rng.coin(0.2) ? [] : undefined;
   const neg = (a: number): number => (rng.coin(0.3) ? a - rank : a);
   switch (rng.int(5)) {
@@ -155,20 +156,23 @@ export const where: Recipe = (b, pick, partner) => {
 
 // ---- reductions and softmax ----------------------------------------------------------------
 
+/** tanh x plus distinct offsets 2.5 apart: all entries differ by more than 0.5, so no ties. */
+export function spreadOut(b: Builder, x: number): number {
+  const n = sizeOf(b.shape(x));
+  const t = b.unary('tanh', x, 1);
+  const offsets = b.constant(
+    b.shape(x),
+    b.rng.permutation(n).map((k) => 2.5 * (k - Math.floor(n / 2))),
+  );
+  return b.binary('add', t, offsets, 1 + b.bound(offsets));
+}
+
 export const reduction =
   (op: ReduceOp): Recipe =>
   (b, pick) => {
     let x = b.pick(pick)!;
     const inner = b.bound(x);
-    if (op === 'max' || op === 'min') {
-      const n = sizeOf(b.shape(x));
-      const t = b.unary('tanh', x, 1);
-      const offsets = b.constant(
-        b.shape(x),
-        b.rng.permutation(n).map((k) => 2.5 * (k - Math.floor(n / 2))),
-      );
-      x = b.binary('add', t, offsets, 1 + b.bound(offsets));
-    }
+    if (op === 'max' || op === 'min') x = spreadOut(b, x);
     const axis = axisSpec(b.rng, b.shape(x).length);
     const keepDims = b.rng.coin();
     const shape = reducedShape(b.shape(x), axis, keepDims);
