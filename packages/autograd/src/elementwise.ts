@@ -139,7 +139,8 @@ export function binary(name: string, spec: BinarySpec): BinaryFn {
     partials: spec.partials,
     derivatives: spec.derivatives,
     kernel: null,
-    row: spec.row ?? null,
+    // A generic row made once, not at every call: it is a closure over the primitive's value.
+    row: spec.row ?? rowOf(value),
     fn,
   });
   return Object.assign(fn, { primitive: p, arity: 2 }) as BinaryFn;
@@ -218,8 +219,7 @@ function unaryKernel(p: ElementwisePrimitive, x: Tensor): Tensor {
 }
 
 function binaryKernel(p: ElementwisePrimitive, a: Tensor, b: Tensor): Tensor {
-  const { row, value } = p.elementwise;
-  return mapRows(p.name, a, b, row ?? rowOf(value));
+  return mapRows(p.name, a, b, p.elementwise.row!);
 }
 
 export function mapBinaryConstant(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {

@@ -2,7 +2,7 @@ import { Scalar } from '../scalar.ts';
 import { GraphError } from '../errors.ts';
 import { DRAWING_LIMIT, type Drawing, Node, setDrawingKeeper } from '../tape.ts';
 import { Tensor } from '../tensor.ts';
-import { LeafRef, type Summary, formatSummary, shapeLabel, summaryOf } from './walk.ts';
+import { LeafRef, type Summary, formatSummary, summaryOf } from './walk.ts';
 
 /**
  * A tensor as a picture shows it once its graph was freed: what its box says, without its storage,
@@ -16,7 +16,8 @@ export interface Sketch {
   readonly op: string;
   readonly name: string | undefined;
   readonly scope: string | null;
-  readonly shape: string;
+  /** The tensor's shape, formatted only when a picture is drawn (a pass sketches every node it frees). */
+  readonly dims: readonly number[];
   /** The value's summary; for a leaf, the leaf itself while it lives. */
   readonly value: Summary | LeafRef;
   /** The cotangent a freed node received; null for a leaf (its `.grad` is read when drawn). */
@@ -40,7 +41,7 @@ const gradOf = (x: Node | number | null): Summary | null =>
   x === null ? null : typeof x === 'number' ? x : x instanceof Scalar ? x.data : x instanceof Tensor ? summaryOf(x) : null;
 
 function sketch(x: Node, value: Summary | LeafRef, grad: Summary | null, inputs: readonly Drawn[] | null): Sketch {
-  return { id: x.id, op: x.op, name: x.name, scope: x.scope, shape: shapeLabel(x), value, grad, inputs };
+  return { id: x.id, op: x.op, name: x.name, scope: x.scope, dims: (x as Tensor).shape, value, grad, inputs };
 }
 
 /** What stands for input `x` in a Drawing: a scalar as it is (it is as small as a sketch), a tensor's sketch. */

@@ -95,7 +95,7 @@ export function summarize(x: Node | Sketch | null | undefined, limit = 6): strin
 }
 
 export function shapeLabel(x: Node | Sketch): string {
-  if (!(x instanceof Node)) return x.shape;
+  if (!(x instanceof Node)) return `[${x.dims.join(', ')}]`;
   return x instanceof Tensor ? `[${x.shape.join(', ')}]` : 'scalar';
 }
 
